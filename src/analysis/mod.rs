@@ -1,0 +1,4 @@
+//! Pure functions over data and fitted models: metrics, decision grids. No egui here.
+
+pub mod grid;
+pub mod metrics;

@@ -1,0 +1,19 @@
+//! Datasets: CSV loading, built-ins, generators, column roles, preparation. No egui here.
+
+pub mod csv;
+pub mod table;
+
+pub use table::{Column, ColumnData, CsvFormat, Table};
+pub mod builtin;
+pub mod dataset;
+pub mod generate;
+pub mod prep;
+
+pub use builtin::{Builtin, RealDataset};
+pub use dataset::{
+    BuildReport, DataError, Dataset, Roles, Target, Task, TaskChoice, build_dataset,
+};
+pub mod source;
+
+pub use source::{Source, SourceError, load_source};
+pub mod stats;

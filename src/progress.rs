@@ -1,0 +1,88 @@
+//! Progress reporting and cooperative cancellation for long jobs.
+//!
+//! A [`Progress`] is shared (behind an `Arc`) between the job doing the work and the UI that
+//! draws a progress bar and a Cancel button. The job calls [`Progress::set`] / [`Progress::add`]
+//! now and then and checks [`Progress::is_cancelled`] between chunks of work.
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+#[derive(Debug, Default)]
+pub struct Progress {
+    done: AtomicU64,
+    total: AtomicU64,
+    cancelled: AtomicBool,
+}
+
+/// Returned by a job that noticed [`Progress::is_cancelled`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("cancelled")]
+pub struct Cancelled;
+
+impl Progress {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn set_total(&self, total: u64) {
+        self.total.store(total, Ordering::Relaxed);
+    }
+
+    pub fn set(&self, done: u64) {
+        self.done.store(done, Ordering::Relaxed);
+    }
+
+    pub fn add(&self, delta: u64) {
+        self.done.fetch_add(delta, Ordering::Relaxed);
+    }
+
+    /// Fraction done in `[0, 1]`, or `None` when the total is not known yet.
+    pub fn fraction(&self) -> Option<f32> {
+        let total = self.total.load(Ordering::Relaxed);
+        if total == 0 {
+            return None;
+        }
+        let done = self.done.load(Ordering::Relaxed).min(total);
+        Some(done as f32 / total as f32)
+    }
+
+    pub fn cancel(&self) {
+        self.cancelled.store(true, Ordering::Relaxed);
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.cancelled.load(Ordering::Relaxed)
+    }
+
+    /// `Err(Cancelled)` once [`Self::cancel`] was called: use with `?` between chunks.
+    pub fn check(&self) -> Result<(), Cancelled> {
+        if self.is_cancelled() {
+            Err(Cancelled)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fraction_is_clamped_and_unknown_without_total() {
+        let p = Progress::new();
+        assert_eq!(p.fraction(), None);
+        p.set_total(4);
+        p.add(1);
+        assert_eq!(p.fraction(), Some(0.25));
+        p.set(10);
+        assert_eq!(p.fraction(), Some(1.0));
+    }
+
+    #[test]
+    fn cancel_is_seen_by_check() {
+        let p = Progress::new();
+        assert!(p.check().is_ok());
+        p.cancel();
+        assert_eq!(p.check(), Err(Cancelled));
+    }
+}
