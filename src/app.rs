@@ -1,7 +1,665 @@
-//! The eframe App (being written).
+//! The eframe application: persisted [`Settings`] (what the user chose) plus [`Runtime`] (what
+//! was computed from it, never persisted).
+//!
+//! Each frame, [`RidgelineApp::logic`] drains finished jobs, applies queued [`Command`]s and, when
+//! the settings ask for different data than what was last submitted, submits a job. The UI
+//! functions in [`crate::ui`] only draw ready-made results and edit settings.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
 
 use crate::cli::GuiArgs;
+use crate::data::builtin::Builtin;
+use crate::data::dataset::{Dataset, Roles, build_dataset, resolve_column};
+use crate::data::prep::{PrepSettings, Split, split};
+use crate::data::stats::{ColumnStats, column_stats};
+use crate::data::{Source, Table, load_source};
+use crate::progress::Progress;
+use crate::worker::{JobError, Lane};
 
-pub fn run_native(_args: GuiArgs) -> Result<(), String> {
-    Err("the window is being written".into())
+/// Key of the settings in eframe's storage.
+pub const SETTINGS_KEY: &str = "ridgeline-settings";
+/// Most files remembered in the recent list.
+pub const MAX_RECENT: usize = 10;
+/// Most points drawn in a scatter plot; larger data is shown by a seeded random sample.
+pub const MAX_DRAWN_POINTS: usize = 20_000;
+
+/// The main views.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Tab {
+    #[default]
+    Scatter,
+    Table,
+}
+
+/// How the data table shows the data.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TableMode {
+    #[default]
+    Columns,
+    Rows,
+}
+
+/// What the user sees, remembered across restarts.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ViewSettings {
+    pub tab: Tab,
+    pub table_mode: TableMode,
+    /// Feature on the scatter plot's horizontal and vertical axes, by name.
+    pub x_feature: Option<String>,
+    pub y_feature: Option<String>,
+    /// First column shown in the rows table (for very wide files).
+    pub first_column: usize,
+}
+
+/// Everything the user chose; persisted with eframe's storage.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    pub source: Source,
+    pub roles: Roles,
+    pub prep: PrepSettings,
+    pub view: ViewSettings,
+    pub recent_files: Vec<PathBuf>,
+}
+
+impl Settings {
+    fn request(&self) -> DataRequest {
+        DataRequest {
+            source: self.source.clone(),
+            roles: self.roles.clone(),
+            prep: self.prep.clone(),
+        }
+    }
+
+    /// Put a file at the top of the recent list.
+    pub fn remember_file(&mut self, path: &std::path::Path) {
+        self.recent_files.retain(|p| p != path);
+        self.recent_files.insert(0, path.to_path_buf());
+        self.recent_files.truncate(MAX_RECENT);
+    }
+}
+
+/// What the data job computes from.
+#[derive(Clone, Debug, PartialEq)]
+struct DataRequest {
+    source: Source,
+    roles: Roles,
+    prep: PrepSettings,
+}
+
+/// A dataset ready for views and models.
+#[derive(Debug)]
+pub struct Prepared {
+    pub dataset: Dataset,
+    pub split: Split,
+    /// Rows of `dataset` drawn in scatter plots (all of them up to [`MAX_DRAWN_POINTS`]).
+    pub drawn_rows: Vec<usize>,
+}
+
+impl Prepared {
+    /// Whether dataset row `i` is in the test part.
+    pub fn is_test(&self, i: usize) -> bool {
+        self.split.test.binary_search(&i).is_ok()
+    }
+}
+
+/// The result of the data job: the table, its stats and the dataset the roles make of it.
+#[derive(Debug)]
+pub struct DataView {
+    pub source: Source,
+    pub roles: Roles,
+    pub table: Arc<Table>,
+    pub stats: Arc<Vec<ColumnStats>>,
+    pub load_ms: f64,
+    /// The dataset, or why the current roles cannot make one (the table stays visible).
+    pub prepared: Result<Arc<Prepared>, String>,
+}
+
+/// Something the user asked for, applied once per frame by [`RidgelineApp::logic`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    /// Open a file as the data source (roles reset to defaults).
+    OpenFile(PathBuf),
+    /// Switch to a built-in dataset (roles reset to defaults).
+    OpenBuiltin(Builtin),
+    /// Ask the OS for a file to open (native dialog, off the UI thread).
+    ShowOpenDialog,
+    /// Stop the running data job.
+    CancelLoad,
+    /// Undo the last change of settings.
+    Undo,
+}
+
+/// How important a status message is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Warning,
+    Error,
+}
+
+/// The message in the status line.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Status {
+    pub level: Level,
+    pub text: String,
+}
+
+/// Everything computed or in flight; never persisted.
+pub struct Runtime {
+    data_lane: Lane<DataView>,
+    /// The request of the newest submitted job and that job's progress.
+    submitted: Option<(DataRequest, u64, Arc<Progress>)>,
+    /// A `--target` given on the command line, resolved once the table is read.
+    target_spec: Option<String>,
+    pub data: Option<DataView>,
+    pub status: Option<Status>,
+    pub commands: Vec<Command>,
+    dialog: Option<crossbeam_channel::Receiver<Option<PathBuf>>>,
+    undo: Vec<Settings>,
+    /// Settings at the end of the previous frame, to notice changes for undo.
+    last_settings: Option<Settings>,
+    screenshot: Option<ScreenshotState>,
+    /// Don't write settings on exit (screenshot runs and tests).
+    pub persist: bool,
+}
+
+struct ScreenshotState {
+    path: PathBuf,
+    /// Frames drawn since the data became ready (a few, so plots settle).
+    settled_frames: u32,
+    requested: bool,
+    done: Arc<std::sync::atomic::AtomicBool>,
+}
+
+/// How the app starts.
+#[derive(Clone, Debug, Default)]
+pub struct Startup {
+    /// Settings remembered from the last session, if any.
+    pub restored: Option<Settings>,
+    /// `--data FILE` / `--dataset NAME`.
+    pub source: Option<Source>,
+    /// `--target COL` (name or 0-based index).
+    pub target: Option<String>,
+    /// `--screenshot OUT.png`.
+    pub screenshot: Option<PathBuf>,
+    /// `--view`.
+    pub tab: Option<Tab>,
+}
+
+pub struct RidgelineApp {
+    pub settings: Settings,
+    pub rt: Runtime,
+}
+
+impl RidgelineApp {
+    pub fn new(ctx: &egui::Context, startup: Startup) -> Self {
+        let repaint_ctx = ctx.clone();
+        let data_lane = Lane::new("ridgeline-data", move || repaint_ctx.request_repaint());
+        let mut settings = startup.restored.clone().unwrap_or_default();
+        let mut status = None;
+        if let Some(source) = startup.source.clone() {
+            if source != settings.source {
+                settings.roles = Roles::default();
+                settings.view.x_feature = None;
+                settings.view.y_feature = None;
+            }
+            settings.source = source;
+        } else if let Source::File(path) = &settings.source
+            && !path.exists()
+        {
+            status = Some(Status {
+                level: Level::Warning,
+                text: format!(
+                    "{} is no longer there: opened the default dataset instead",
+                    path.display()
+                ),
+            });
+            settings.source = Source::default();
+            settings.roles = Roles::default();
+        }
+        if let Some(tab) = startup.tab {
+            settings.view.tab = tab;
+        }
+        let screenshot = startup.screenshot.map(|path| ScreenshotState {
+            path,
+            settled_frames: 0,
+            requested: false,
+            done: Arc::default(),
+        });
+        Self {
+            settings,
+            rt: Runtime {
+                data_lane,
+                submitted: None,
+                target_spec: startup.target,
+                data: None,
+                status,
+                commands: Vec::new(),
+                dialog: None,
+                undo: Vec::new(),
+                last_settings: None,
+                persist: screenshot.is_none(),
+                screenshot,
+            },
+        }
+    }
+
+    /// Create from eframe, restoring the last session unless `--fresh`.
+    pub fn from_creation_context(
+        cc: &eframe::CreationContext<'_>,
+        args: &GuiArgs,
+    ) -> Result<Self, String> {
+        let restored = if args.fresh {
+            None
+        } else {
+            cc.storage
+                .and_then(|s| eframe::get_value::<Settings>(s, SETTINGS_KEY))
+        };
+        let source = match (&args.data, &args.dataset) {
+            (Some(path), _) => Some(Source::File(path.clone())),
+            (None, Some(name)) => Some(Source::Builtin(Builtin::from_name(name, 300, None, 0)?)),
+            (None, None) => None,
+        };
+        let tab = match args.view.as_deref() {
+            None => None,
+            Some("data" | "scatter") => Some(Tab::Scatter),
+            Some("table") => Some(Tab::Table),
+            Some(other) => return Err(format!("unknown view '{other}' (views: data, table)")),
+        };
+        Ok(Self::new(
+            &cc.egui_ctx,
+            Startup {
+                restored,
+                source,
+                target: args.target.clone(),
+                screenshot: args.screenshot.clone(),
+                tab,
+            },
+        ))
+    }
+
+    /// Whether a data job is pending or running.
+    pub fn is_busy(&self) -> bool {
+        self.rt.data_lane.is_busy()
+    }
+
+    /// Progress of the running data job, for the status bar.
+    pub fn load_progress(&self) -> Option<(f32, Arc<Progress>)> {
+        let (_, _, progress) = self.rt.submitted.as_ref()?;
+        if !self.is_busy() {
+            return None;
+        }
+        Some((progress.fraction().unwrap_or(0.0), Arc::clone(progress)))
+    }
+
+    pub fn set_status(&mut self, level: Level, text: impl Into<String>) {
+        self.rt.status = Some(Status {
+            level,
+            text: text.into(),
+        });
+    }
+
+    /// Per-frame logic: results in, commands applied, jobs out. Never blocks.
+    pub fn step(&mut self, ctx: &egui::Context) {
+        self.take_dropped_files(ctx);
+        self.poll_dialog();
+        for command in std::mem::take(&mut self.rt.commands) {
+            self.apply(command);
+        }
+        self.drain_results();
+        self.submit_if_changed();
+        self.track_undo(ctx);
+        self.drive_screenshot(ctx);
+    }
+
+    fn apply(&mut self, command: Command) {
+        match command {
+            Command::OpenFile(path) => {
+                self.settings.source = Source::File(path);
+                self.settings.roles = Roles::default();
+                self.settings.view.x_feature = None;
+                self.settings.view.y_feature = None;
+                self.settings.view.first_column = 0;
+            }
+            Command::OpenBuiltin(b) => {
+                let same_columns = matches!(
+                    (&self.settings.source, &b),
+                    (Source::Builtin(Builtin::Generated { kind: a, .. }), Builtin::Generated { kind: c, .. }) if a == c
+                );
+                self.settings.source = Source::Builtin(b);
+                if !same_columns {
+                    self.settings.roles = Roles::default();
+                    self.settings.view.x_feature = None;
+                    self.settings.view.y_feature = None;
+                    self.settings.view.first_column = 0;
+                }
+            }
+            Command::ShowOpenDialog => {
+                if self.rt.dialog.is_none() {
+                    self.rt.dialog = Some(crate::worker::pick_file_dialog());
+                }
+            }
+            Command::CancelLoad => {
+                self.rt.data_lane.cancel();
+            }
+            Command::Undo => {
+                if let Some(previous) = self.rt.undo.pop() {
+                    self.settings = previous.clone();
+                    self.rt.last_settings = Some(previous);
+                    self.set_status(Level::Info, "undone");
+                }
+            }
+        }
+    }
+
+    fn take_dropped_files(&mut self, ctx: &egui::Context) {
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .filter(|p| !p.as_os_str().is_empty())
+                .collect()
+        });
+        if let Some(path) = dropped.into_iter().next() {
+            self.rt.commands.push(Command::OpenFile(path));
+        }
+    }
+
+    fn poll_dialog(&mut self) {
+        let Some(rx) = &self.rt.dialog else { return };
+        match rx.try_recv() {
+            Ok(Some(path)) => {
+                self.rt.dialog = None;
+                self.apply(Command::OpenFile(path));
+            }
+            Ok(None) => self.rt.dialog = None,
+            Err(crossbeam_channel::TryRecvError::Empty) => {}
+            Err(crossbeam_channel::TryRecvError::Disconnected) => {
+                self.rt.dialog = None;
+                self.set_status(Level::Error, "the file dialog could not be shown");
+            }
+        }
+    }
+
+    fn submit_if_changed(&mut self) {
+        let request = self.settings.request();
+        if self
+            .rt
+            .submitted
+            .as_ref()
+            .is_some_and(|(r, _, _)| *r == request)
+        {
+            return;
+        }
+        let cached = self.rt.data.as_ref().map(|d| {
+            (
+                d.source.clone(),
+                Arc::clone(&d.table),
+                Arc::clone(&d.stats),
+                d.load_ms,
+            )
+        });
+        let target_spec = self.rt.target_spec.take();
+        let job_request = request.clone();
+        let (generation, progress) = self
+            .rt
+            .data_lane
+            .submit(move |progress| data_job(job_request, cached, target_spec, progress));
+        self.rt.submitted = Some((request, generation, progress));
+    }
+
+    fn drain_results(&mut self) {
+        while let Some(done) = self.rt.data_lane.try_recv() {
+            if done.generation != self.rt.data_lane.latest_generation() {
+                continue; // stale: a newer request is on its way
+            }
+            match done.result {
+                Ok(view) => {
+                    if let Source::File(path) = &view.source {
+                        self.settings.remember_file(path);
+                    }
+                    // A `--target` resolved by the job becomes the user's choice.
+                    if view.roles != self.settings.roles && view.source == self.settings.source {
+                        self.settings.roles = view.roles.clone();
+                        if let Some((req, _, _)) = &mut self.rt.submitted {
+                            req.roles = view.roles.clone();
+                        }
+                    }
+                    self.rt.status = Some(match &view.prepared {
+                        Ok(p) => {
+                            let mut text = format!(
+                                "{}: {} rows × {} features, target '{}' ({})",
+                                view.table.name,
+                                p.dataset.n_rows(),
+                                p.dataset.n_features(),
+                                p.dataset.target_name,
+                                p.dataset.target.task().name()
+                            );
+                            let dropped = p.dataset.report.dropped_rows;
+                            if dropped > 0 {
+                                text += &format!("; {dropped} rows with missing values dropped");
+                            }
+                            if view.load_ms >= 1.0 {
+                                text += &format!("; read in {:.0} ms", view.load_ms);
+                            }
+                            Status {
+                                level: if dropped > 0 || !view.table.notes.is_empty() {
+                                    Level::Warning
+                                } else {
+                                    Level::Info
+                                },
+                                text,
+                            }
+                        }
+                        Err(e) => Status {
+                            level: Level::Error,
+                            text: e.clone(),
+                        },
+                    });
+                    self.rt.data = Some(view);
+                }
+                Err(JobError::Cancelled) => {
+                    self.set_status(Level::Info, "loading cancelled");
+                    self.revert_source();
+                }
+                Err(e) => {
+                    let text = e.to_string();
+                    self.set_status(Level::Error, text);
+                    self.revert_source();
+                }
+            }
+        }
+    }
+
+    /// After a failed load: go back to the data on screen (nothing is lost), or to the default
+    /// dataset when nothing was loaded yet.
+    fn revert_source(&mut self) {
+        match &self.rt.data {
+            Some(view) => {
+                self.settings.source = view.source.clone();
+                self.settings.roles = view.roles.clone();
+            }
+            None => {
+                self.settings.source = Source::default();
+                self.settings.roles = Roles::default();
+            }
+        }
+        // What is on screen is what the settings now ask for: no need to resubmit.
+        if let (Some(view), Some((req, _, _))) = (&self.rt.data, &mut self.rt.submitted) {
+            req.source = view.source.clone();
+            req.roles = view.roles.clone();
+            req.prep = self.settings.prep.clone();
+        }
+    }
+
+    /// Remember settings before each change, for Undo (a drag counts once, when released).
+    fn track_undo(&mut self, ctx: &egui::Context) {
+        if ctx.input(|i| i.pointer.any_down()) {
+            return;
+        }
+        match &self.rt.last_settings {
+            Some(last) if *last != self.settings => {
+                self.rt.undo.push(last.clone());
+                if self.rt.undo.len() > 100 {
+                    self.rt.undo.remove(0);
+                }
+                self.rt.last_settings = Some(self.settings.clone());
+            }
+            Some(_) => {}
+            None => self.rt.last_settings = Some(self.settings.clone()),
+        }
+    }
+
+    pub fn can_undo(&self) -> bool {
+        !self.rt.undo.is_empty()
+    }
+
+    fn drive_screenshot(&mut self, ctx: &egui::Context) {
+        let ready = self.rt.data.is_some() && !self.is_busy();
+        let Some(shot) = &mut self.rt.screenshot else {
+            return;
+        };
+        if shot.done.load(std::sync::atomic::Ordering::SeqCst) {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            return;
+        }
+        if !ready || shot.requested {
+            ctx.request_repaint();
+            return;
+        }
+        shot.settled_frames += 1;
+        if shot.settled_frames >= 10 {
+            shot.requested = true;
+            let path = shot.path.clone();
+            let done = Arc::clone(&shot.done);
+            let repaint = ctx.clone();
+            ctx.request_screenshot(move |image| {
+                if let Err(e) = crate::ui::save_png(&image, &path) {
+                    eprintln!("error: could not save the screenshot: {e}");
+                } else {
+                    eprintln!("saved {}", path.display());
+                }
+                done.store(true, std::sync::atomic::Ordering::SeqCst);
+                repaint.request_repaint();
+            });
+        }
+        ctx.request_repaint();
+    }
+}
+
+/// A table already read: its source, stats and load time, reused when only roles change.
+type CachedTable = (Source, Arc<Table>, Arc<Vec<ColumnStats>>, f64);
+
+/// The data job: read (or reuse) the table, resolve roles, build and split the dataset.
+fn data_job(
+    request: DataRequest,
+    cached: Option<CachedTable>,
+    target_spec: Option<String>,
+    progress: &Progress,
+) -> Result<DataView, JobError> {
+    let (table, stats, load_ms) = match cached {
+        Some((source, table, stats, ms)) if source == request.source => (table, stats, ms),
+        _ => {
+            let start = Instant::now();
+            let table = load_source(&request.source, progress).map_err(|e| {
+                if e.is_cancelled() {
+                    JobError::Cancelled
+                } else {
+                    JobError::Failed(e.to_string())
+                }
+            })?;
+            let load_ms = start.elapsed().as_secs_f64() * 1e3;
+            let stats = Arc::new(column_stats(&table));
+            (Arc::new(table), stats, load_ms)
+        }
+    };
+    let mut roles = request.roles.clone();
+    if let Some(spec) = target_spec {
+        roles.target =
+            Some(resolve_column(&table, &spec).map_err(|e| JobError::Failed(e.to_string()))?);
+    }
+    let prepared = build_dataset(&table, &roles)
+        .map(|dataset| {
+            let split = split(&dataset.target, &request.prep);
+            let drawn_rows = sample_rows(dataset.n_rows(), MAX_DRAWN_POINTS, request.prep.seed);
+            Arc::new(Prepared {
+                dataset,
+                split,
+                drawn_rows,
+            })
+        })
+        .map_err(|e| e.to_string());
+    Ok(DataView {
+        source: request.source,
+        roles,
+        table,
+        stats,
+        load_ms,
+        prepared,
+    })
+}
+
+/// All of `0..n` when `n ≤ max`, else a seeded random `max` of them, sorted.
+fn sample_rows(n: usize, max: usize, seed: u64) -> Vec<usize> {
+    if n <= max {
+        return (0..n).collect();
+    }
+    use rand::SeedableRng;
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    let mut rows = rand::seq::index::sample(&mut rng, n, max).into_vec();
+    rows.sort_unstable();
+    rows
+}
+
+impl eframe::App for RidgelineApp {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        self.step(ctx);
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        crate::ui::app_ui(ui, self);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        if self.rt.persist {
+            eframe::set_value(storage, SETTINGS_KEY, &self.settings);
+        }
+    }
+}
+
+/// Open the window.
+pub fn run_native(args: GuiArgs) -> Result<(), String> {
+    // Check the arguments before a window opens, so mistakes end with one line on stderr.
+    if let Some(name) = &args.dataset {
+        Builtin::from_name(name, 300, None, 0)?;
+    }
+    let icon = eframe::icon_data::from_png_bytes(include_bytes!("../assets/icon-256.png"))
+        .map_err(|e| format!("icon: {e}"))?;
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("Ridgeline")
+            .with_app_id("ridgeline")
+            .with_icon(Arc::new(icon))
+            .with_inner_size([1280.0, 800.0])
+            .with_min_inner_size([800.0, 500.0])
+            .with_drag_and_drop(true),
+        ..Default::default()
+    };
+    eframe::run_native(
+        "ridgeline",
+        options,
+        Box::new(move |cc| {
+            RidgelineApp::from_creation_context(cc, &args)
+                .map(|app| Box::new(app) as Box<dyn eframe::App>)
+                .map_err(Into::into)
+        }),
+    )
+    .map_err(|e| e.to_string())
 }

@@ -8,6 +8,7 @@
 //! - every result carries the generation it was submitted with, so the UI can drop stale ones.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -193,6 +194,25 @@ fn run_lane<Out>(shared: &Shared<Out>, tx: &Sender<Done<Out>>, notify: &dyn Fn()
         }
         notify();
     }
+}
+
+/// Show the native "Open…" dialog on its own thread (it blocks until the user answers), so the
+/// UI keeps drawing. The receiver yields the chosen path, or `None` when the user cancels.
+pub fn pick_file_dialog() -> Receiver<Option<PathBuf>> {
+    let (tx, rx) = crossbeam_channel::bounded(1);
+    let spawned = std::thread::Builder::new()
+        .name("ridgeline-file-dialog".into())
+        .spawn(move || {
+            let path = rfd::FileDialog::new()
+                .set_title("Open a CSV or TSV file")
+                .add_filter("Delimited text", &["csv", "tsv", "tab", "txt"])
+                .add_filter("All files", &["*"])
+                .pick_file();
+            let _ = tx.send(path);
+        });
+    // If no thread can be started the sender is dropped and the app reports it.
+    drop(spawned);
+    rx
 }
 
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {

@@ -172,7 +172,7 @@ fn real_table(r: RealDataset) -> Table {
         use linfa::prelude::Records;
         let mut cols: Vec<(String, Vec<f64>)> = ds
             .feature_names()
-            .into_iter()
+            .iter()
             .enumerate()
             .map(|(j, name)| (name.clone(), ds.records().column(j).to_vec()))
             .collect();
