@@ -136,7 +136,7 @@ pub enum Command {
 }
 
 /// How important a status message is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Level {
     Info,
     Warning,
@@ -157,13 +157,17 @@ pub struct Runtime {
     submitted: Option<(DataRequest, u64, Arc<Progress>)>,
     /// A `--target` given on the command line, resolved once the table is read.
     target_spec: Option<String>,
+    /// Generation of the job that resolves `target_spec`.
+    target_spec_generation: Option<u64>,
+    /// Something said at start-up (a vanished file) that the first result must not hide.
+    startup_notice: Option<String>,
     pub data: Option<DataView>,
     pub status: Option<Status>,
     pub commands: Vec<Command>,
     dialog: Option<crossbeam_channel::Receiver<Option<PathBuf>>>,
-    undo: Vec<Settings>,
-    /// Settings at the end of the previous frame, to notice changes for undo.
-    last_settings: Option<Settings>,
+    undo: Vec<DataRequest>,
+    /// The data settings at the end of the previous frame, to notice changes for undo.
+    last_request: Option<DataRequest>,
     screenshot: Option<ScreenshotState>,
     /// Don't write settings on exit (screenshot runs and tests).
     pub persist: bool,
@@ -199,10 +203,11 @@ pub struct RidgelineApp {
 
 impl RidgelineApp {
     pub fn new(ctx: &egui::Context, startup: Startup) -> Self {
+        crate::ui::theme::install_fonts(ctx);
         let repaint_ctx = ctx.clone();
         let data_lane = Lane::new("ridgeline-data", move || repaint_ctx.request_repaint());
         let mut settings = startup.restored.clone().unwrap_or_default();
-        let mut status = None;
+        let mut startup_notice = None;
         if let Some(source) = startup.source.clone() {
             if source != settings.source {
                 settings.roles = Roles::default();
@@ -213,13 +218,10 @@ impl RidgelineApp {
         } else if let Source::File(path) = &settings.source
             && !path.exists()
         {
-            status = Some(Status {
-                level: Level::Warning,
-                text: format!(
-                    "{} is no longer there: opened the default dataset instead",
-                    path.display()
-                ),
-            });
+            startup_notice = Some(format!(
+                "{} is no longer there: opened the default dataset instead",
+                path.display()
+            ));
             settings.source = Source::default();
             settings.roles = Roles::default();
         }
@@ -238,12 +240,17 @@ impl RidgelineApp {
                 data_lane,
                 submitted: None,
                 target_spec: startup.target,
+                target_spec_generation: None,
                 data: None,
-                status,
+                status: startup_notice.clone().map(|text| Status {
+                    level: Level::Warning,
+                    text,
+                }),
+                startup_notice,
                 commands: Vec::new(),
                 dialog: None,
                 undo: Vec::new(),
-                last_settings: None,
+                last_request: None,
                 persist: screenshot.is_none(),
                 screenshot,
             },
@@ -350,8 +357,10 @@ impl RidgelineApp {
             }
             Command::Undo => {
                 if let Some(previous) = self.rt.undo.pop() {
-                    self.settings = previous.clone();
-                    self.rt.last_settings = Some(previous);
+                    self.settings.source = previous.source.clone();
+                    self.settings.roles = previous.roles.clone();
+                    self.settings.prep = previous.prep.clone();
+                    self.rt.last_request = Some(previous);
                     self.set_status(Level::Info, "undone");
                 }
             }
@@ -407,11 +416,15 @@ impl RidgelineApp {
             )
         });
         let target_spec = self.rt.target_spec.take();
+        let has_spec = target_spec.is_some();
         let job_request = request.clone();
         let (generation, progress) = self
             .rt
             .data_lane
             .submit(move |progress| data_job(job_request, cached, target_spec, progress));
+        if has_spec {
+            self.rt.target_spec_generation = Some(generation);
+        }
         self.rt.submitted = Some((request, generation, progress));
     }
 
@@ -426,13 +439,13 @@ impl RidgelineApp {
                         self.settings.remember_file(path);
                     }
                     // A `--target` resolved by the job becomes the user's choice.
-                    if view.roles != self.settings.roles && view.source == self.settings.source {
+                    if self.rt.target_spec_generation == Some(done.generation) {
                         self.settings.roles = view.roles.clone();
                         if let Some((req, _, _)) = &mut self.rt.submitted {
                             req.roles = view.roles.clone();
                         }
                     }
-                    self.rt.status = Some(match &view.prepared {
+                    let mut status = match &view.prepared {
                         Ok(p) => {
                             let mut text = format!(
                                 "{}: {} rows × {} features, target '{}' ({})",
@@ -462,7 +475,12 @@ impl RidgelineApp {
                             level: Level::Error,
                             text: e.clone(),
                         },
-                    });
+                    };
+                    if let Some(notice) = self.rt.startup_notice.take() {
+                        status.text = format!("{notice}. {}", status.text);
+                        status.level = status.level.max(Level::Warning);
+                    }
+                    self.rt.status = Some(status);
                     self.rt.data = Some(view);
                 }
                 Err(JobError::Cancelled) => {
@@ -499,21 +517,23 @@ impl RidgelineApp {
         }
     }
 
-    /// Remember settings before each change, for Undo (a drag counts once, when released).
+    /// Remember the data settings (source, columns, split) before each change, for Undo. A
+    /// drag counts once, when released. View choices (tab, axes) are not undone.
     fn track_undo(&mut self, ctx: &egui::Context) {
         if ctx.input(|i| i.pointer.any_down()) {
             return;
         }
-        match &self.rt.last_settings {
-            Some(last) if *last != self.settings => {
+        let now = self.settings.request();
+        match &self.rt.last_request {
+            Some(last) if *last != now => {
                 self.rt.undo.push(last.clone());
                 if self.rt.undo.len() > 100 {
                     self.rt.undo.remove(0);
                 }
-                self.rt.last_settings = Some(self.settings.clone());
+                self.rt.last_request = Some(now);
             }
             Some(_) => {}
-            None => self.rt.last_settings = Some(self.settings.clone()),
+            None => self.rt.last_request = Some(now),
         }
     }
 

@@ -44,3 +44,21 @@ pub fn ramp(t: f64) -> Color32 {
 pub const ERROR: Color32 = Color32::from_rgb(220, 60, 60);
 pub const WARNING: Color32 = Color32::from_rgb(220, 160, 40);
 pub const OK: Color32 = Color32::from_rgb(90, 170, 90);
+
+/// Add DejaVu Sans behind egui's default fonts, so formulas in tooltips (α, λᵢ, ‖w‖², ≤, ∑ …)
+/// and symbols never fall back to missing glyphs.
+pub fn install_fonts(ctx: &egui::Context) {
+    let mut fonts = egui::FontDefinitions::default();
+    fonts.font_data.insert(
+        "dejavu-sans".to_owned(),
+        std::sync::Arc::new(egui::FontData::from_static(dejavu::sans::regular())),
+    );
+    for family in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
+        fonts
+            .families
+            .entry(family)
+            .or_default()
+            .push("dejavu-sans".to_owned());
+    }
+    ctx.set_fonts(fonts);
+}

@@ -1,0 +1,243 @@
+//! The real window, driven through egui_kittest: clicks, drags and typing, then assertions on
+//! what the app holds and shows. These need no display (queries and clicks work headless).
+
+use std::time::{Duration, Instant};
+
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
+use ridgeline::app::{RidgelineApp, Settings, Startup};
+use ridgeline::data::builtin::Builtin;
+use ridgeline::data::generate::Generator;
+use ridgeline::data::{Source, Target, Task};
+
+fn harness(startup: Startup) -> Harness<'static, RidgelineApp> {
+    Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_eframe(move |cc| {
+            let mut app = RidgelineApp::new(&cc.egui_ctx, startup);
+            app.rt.persist = false;
+            app
+        })
+}
+
+/// Step frames until the data job is done and its result applied (at most 20 s).
+fn settle(h: &mut Harness<'static, RidgelineApp>) {
+    let start = Instant::now();
+    // Two consecutive idle frames: the result has been drained and drawn.
+    let mut idle = 0;
+    while idle < 3 {
+        h.step();
+        let app = h.state();
+        if !app.is_busy() && app.rt.commands.is_empty() && app.rt.data.is_some() {
+            idle += 1;
+        } else {
+            idle = 0;
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        assert!(start.elapsed() < Duration::from_secs(20), "the data job did not finish");
+    }
+}
+
+fn dataset_shape(h: &Harness<'static, RidgelineApp>) -> (usize, usize) {
+    let p = h.state().rt.data.as_ref().unwrap().prepared.as_ref().unwrap();
+    (p.dataset.n_rows(), p.dataset.n_features())
+}
+
+#[test]
+fn opens_on_two_moons_and_says_so() {
+    let mut h = harness(Startup::default());
+    settle(&mut h);
+    assert_eq!(dataset_shape(&h), (300, 2));
+    h.get_by_label_contains("moons: 300 rows × 2 features, target 'class' (classification)");
+    // The stratified 25 % split: 38 of each 150-point moon are held out (round(37.5) = 38).
+    let p = h.state().rt.data.as_ref().unwrap().prepared.clone().unwrap();
+    assert_eq!(p.split.test.len(), 76);
+}
+
+#[test]
+fn picking_iris_from_the_dataset_list_loads_it() {
+    let mut h = harness(Startup::default());
+    settle(&mut h);
+    h.get_by_role_and_label(Role::ComboBox, "Dataset").click();
+    h.run_steps(2);
+    h.get_by_label("iris").click();
+    settle(&mut h);
+    assert_eq!(dataset_shape(&h), (150, 4));
+    let p = h.state().rt.data.as_ref().unwrap().prepared.clone().unwrap();
+    assert_eq!(
+        p.dataset.target.class_names(),
+        &["setosa", "versicolor", "virginica"]
+    );
+    h.get_by_label_contains("iris: 150 rows × 4 features, target 'species'");
+    // The feature list shows iris' columns.
+    h.get_by_label("petal width");
+}
+
+#[test]
+fn noise_slider_regenerates_the_data() {
+    let mut h = harness(Startup::default());
+    settle(&mut h);
+    // Drag the noise slider all the way to the left: noise 0.
+    let slider = h.get_by_role_and_label(Role::Slider, "noise");
+    let rect = slider.rect();
+    h.drag_at(rect.center());
+    h.step();
+    h.drop_at(rect.left_center() - egui::vec2(50.0, 0.0));
+    settle(&mut h);
+    let Source::Builtin(Builtin::Generated { noise, .. }) = h.state().settings.source else {
+        panic!("still a generated dataset")
+    };
+    assert_eq!(noise, 0.0);
+    // Without noise every moon point lies exactly on its unit half circle, centred at (0, 0)
+    // for the upper moon and at (1, 0.5) for the lower one.
+    let p = h.state().rt.data.as_ref().unwrap().prepared.clone().unwrap();
+    let Target::Classes { y, .. } = &p.dataset.target else {
+        panic!("classes")
+    };
+    for (row, &c) in p.dataset.x.rows().into_iter().zip(y) {
+        let (cx, cy) = if c == 0 { (0.0, 0.0) } else { (1.0, 0.5) };
+        let r = ((row[0] - cx).powi(2) + (row[1] - cy).powi(2)).sqrt();
+        assert!((r - 1.0).abs() < 1e-9, "point off its arc: r = {r}");
+    }
+}
+
+#[test]
+fn typing_a_sample_count_changes_the_data() {
+    let mut h = harness(Startup::default());
+    settle(&mut h);
+    // A click on the number field starts editing it; select its text and type a new count.
+    h.get_by_role_and_label(Role::SpinButton, "samples").click();
+    h.run_steps(2);
+    h.key_combination_modifiers(egui::Modifiers::COMMAND, &[egui::Key::A]);
+    h.get_by_role_and_label(Role::SpinButton, "samples").type_text("120");
+    h.run_steps(1);
+    h.key_press(egui::Key::Enter);
+    settle(&mut h);
+    assert_eq!(dataset_shape(&h), (120, 2));
+    h.get_by_label_contains("moons: 120 rows × 2 features");
+}
+
+#[test]
+fn choosing_another_target_column_turns_iris_into_regression() {
+    let startup = Startup {
+        source: Some(Source::Builtin(Builtin::Real(
+            ridgeline::data::RealDataset::Iris,
+        ))),
+        ..Default::default()
+    };
+    let mut h = harness(startup);
+    settle(&mut h);
+    h.get_by_role_and_label(Role::ComboBox, "Target").click();
+    h.run_steps(2);
+    // The list item in the open popup (the feature list shows the name too).
+    h.get_all_by_label("sepal length")
+        .find(|n| n.accesskit_node().role() != Role::CheckBox)
+        .expect("the popup's item")
+        .click();
+    settle(&mut h);
+    let p = h.state().rt.data.as_ref().unwrap().prepared.clone().unwrap();
+    assert_eq!(p.dataset.target_name, "sepal length");
+    assert_eq!(p.dataset.target.task(), Task::Regression);
+    assert_eq!(
+        p.dataset.feature_names,
+        vec!["sepal width", "petal length", "petal width"]
+    );
+    // species is text: shown, but not usable as a feature.
+    assert_eq!(p.dataset.report.excluded_columns[0].0, "species");
+    h.get_by_label_contains("target 'sepal length' (regression)");
+}
+
+#[test]
+fn unticking_a_feature_and_undo() {
+    let mut h = harness(Startup {
+        source: Some(Source::Builtin(Builtin::Real(
+            ridgeline::data::RealDataset::Iris,
+        ))),
+        ..Default::default()
+    });
+    settle(&mut h);
+    h.get_by_role_and_label(Role::CheckBox, "sepal width").click();
+    settle(&mut h);
+    assert_eq!(dataset_shape(&h), (150, 3));
+    assert!(h.state().can_undo());
+    h.get_by_label("Undo").click();
+    settle(&mut h);
+    assert_eq!(dataset_shape(&h), (150, 4));
+    assert!(h.state().settings.roles.excluded.is_empty());
+}
+
+#[test]
+fn table_tab_shows_column_statistics() {
+    let mut h = harness(Startup {
+        source: Some(Source::Builtin(Builtin::Real(
+            ridgeline::data::RealDataset::Iris,
+        ))),
+        ..Default::default()
+    });
+    settle(&mut h);
+    h.get_by_label("Table").click();
+    settle(&mut h);
+    // Fisher's iris: sepal length mean 5.8433 (876.5 / 150), min 4.3, max 7.9.
+    h.get_by_label("5.8433");
+    h.get_by_label("4.3");
+    h.get_by_label("7.9");
+    h.get_by_label("Rows").click();
+    settle(&mut h);
+    // The rows: iris' first row is 5.1, 3.5, 1.4, 0.2, setosa.
+    assert!(h.get_all_by_label("3.5").count() >= 1);
+    assert!(h.get_all_by_label("setosa").count() >= 1);
+    assert!(h.query_by_label("5.8433").is_none(), "statistics are gone in rows mode");
+}
+
+#[test]
+fn a_vanished_file_from_last_session_is_reported_not_fatal() {
+    let restored = Settings {
+        source: Source::File("/nonexistent/ridgeline/gone.csv".into()),
+        ..Default::default()
+    };
+    let mut h = harness(Startup {
+        restored: Some(restored),
+        ..Default::default()
+    });
+    settle(&mut h);
+    assert_eq!(
+        h.state().settings.source,
+        Source::Builtin(Builtin::generated(Generator::Moons))
+    );
+    h.get_by_label_contains("gone.csv is no longer there");
+}
+
+#[test]
+fn settings_survive_a_save_and_restore() {
+    let mut s = Settings::default();
+    s.prep.test_fraction = 0.4;
+    s.roles.target = Some("x1".into());
+    s.recent_files.push("/tmp/a.csv".into());
+    let text = serde_json::to_string(&s).unwrap();
+    let back: Settings = serde_json::from_str(&text).unwrap();
+    assert_eq!(back, s);
+    // Fields missing from an older save take their defaults.
+    let old: Settings = serde_json::from_str("{\"recent_files\": [\"/x.csv\"]}").unwrap();
+    assert_eq!(old.prep.test_fraction, 0.25);
+    assert_eq!(old.recent_files, vec![std::path::PathBuf::from("/x.csv")]);
+}
+
+/// Rendered through wgpu (Mesa's lavapipe under CI): the default window, compared with the
+/// committed snapshot `tests/snapshots/main_window.png`.
+#[test]
+fn the_default_window_renders_like_its_snapshot() {
+    let mut h = harness(Startup::default());
+    settle(&mut h);
+    // Move the pointer away so no hover label is drawn.
+    h.remove_cursor();
+    h.run_steps(3);
+    let image = h.render().expect("rendering needs Mesa's Vulkan or GL drivers");
+    // Something was drawn: the moons are blue and orange dots on a dark background.
+    let blue = egui::Color32::from_rgb(0, 114, 178);
+    let has_blue = image
+        .pixels()
+        .any(|p| p.0[0] == blue.r() && p.0[1] == blue.g() && p.0[2] == blue.b());
+    assert!(has_blue, "no class-0 dots were drawn");
+    h.snapshot("main_window");
+}
