@@ -335,6 +335,13 @@ fn sniff_delimiter(bytes: &[u8], prefer_tab: bool) -> u8 {
     if let Some((k, _)) = best {
         return candidates[k];
     }
+    // No candidate on the first record: a single column. Take the candidate seen least (best
+    // not at all), so that the cells are not cut.
+    if records[0].iter().all(|&c| c == 0) {
+        let total = |k: usize| records.iter().map(|r| r[k]).sum::<usize>();
+        let k = (0..3).min_by_key(|&k| (total(k), k)).unwrap_or(0);
+        return candidates[k];
+    }
     // None is consistent: take the one whose first-record count (non-zero) is repeated on the
     // most records, so that a ragged row is reported with the right delimiter.
     let mut best: Option<(usize, usize)> = None; // (candidate index, agreeing records)
