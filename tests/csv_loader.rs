@@ -210,7 +210,12 @@ fn quoted_fields() {
     let (values, first) = text(&t, "text");
     assert_eq!(
         values,
-        [s("hello, world"), s("say \"hi\""), s("two\nlines"), s("plain")]
+        [
+            s("hello, world"),
+            s("say \"hi\""),
+            s("two\nlines"),
+            s("plain")
+        ]
     );
     assert_eq!(first, Some((2, "hello, world".to_string())));
 }
@@ -241,6 +246,12 @@ fn crlf_line_endings() {
 fn old_mac_line_endings() {
     let t = ok("a,b\r1,2\r3,4\r");
     assert_eq!(num(&t, "b"), [2.0, 4.0]);
+    assert_eq!(
+        err("a,b\r1,2\r\r3\r"),
+        "data.csv line 4: expected 2 fields, found 1"
+    );
+    let t = ok("a,b\r1,2\r3,x\r");
+    assert_eq!(text(&t, "b").1, Some((3, "x".to_string())));
 }
 
 #[test]
@@ -289,7 +300,9 @@ fn blank_lines_still_count_for_line_numbers() {
 
 #[test]
 fn missing_tokens_and_non_finite_are_nan() {
-    let t = ok("v,w\n1,a\n,b\nNA,NA\nN/A,c\nNaN,\nnan,d\nnull,e\nNULL,f\nNone,g\n?,h\n  NA  ,i\ninf,inf\n-inf,j\n2,k\n");
+    let t = ok(
+        "v,w\n1,a\n,b\nNA,NA\nN/A,c\nNaN,\nnan,d\nnull,e\nNULL,f\nNone,g\n?,h\n  NA  ,i\ninf,inf\n-inf,j\n2,k\n",
+    );
     assert_eq!(
         num_opt(&t, "v"),
         [
@@ -415,7 +428,10 @@ fn missing_file_and_directory() {
     let e = read_csv_file(&missing, &CsvOptions::default(), &Progress::new()).unwrap_err();
     assert!(matches!(e, LoadError::NotFound { .. }), "{e:?}");
     let msg = e.to_string();
-    assert!(msg.contains("nope.csv") && msg.contains("no such file"), "{msg}");
+    assert!(
+        msg.contains("nope.csv") && msg.contains("no such file"),
+        "{msg}"
+    );
 
     let e = read_csv_file(dir.path(), &CsvOptions::default(), &Progress::new()).unwrap_err();
     assert!(matches!(e, LoadError::IsDirectory { .. }), "{e:?}");
@@ -469,7 +485,11 @@ fn duplicate_names_are_renamed_with_a_note() {
     assert_eq!(t.column_names(), ["a", "a.1", "b", "a.2"]);
     assert_eq!(num(&t, "a.2"), [4.0]);
     assert_eq!(t.notes.len(), 1);
-    assert!(t.notes[0].contains("a.1") && t.notes[0].contains("a.2"), "{:?}", t.notes);
+    assert!(
+        t.notes[0].contains("a.1") && t.notes[0].contains("a.2"),
+        "{:?}",
+        t.notes
+    );
     // A renamed column never takes a name that exists elsewhere in the header.
     let t = ok("a,a,a.1\n1,2,3\n");
     assert_eq!(t.column_names(), ["a", "a.2", "a.1"]);
@@ -481,10 +501,26 @@ fn empty_header_names_are_named_by_position_with_a_note() {
     assert_eq!(t.column_names(), ["a", "col2", "c", "col4"]);
     assert_eq!(num(&t, "col2"), [2.0]);
     assert_eq!(t.notes.len(), 1);
-    assert!(t.notes[0].contains("col2") && t.notes[0].contains("col4"), "{:?}", t.notes);
+    assert!(
+        t.notes[0].contains("col2") && t.notes[0].contains("col4"),
+        "{:?}",
+        t.notes
+    );
     // Names are trimmed.
     let t = ok(" x , y\n1,2\n");
     assert_eq!(t.column_names(), ["x", "y"]);
+}
+
+#[test]
+fn one_text_column_with_unquoted_commas() {
+    // No delimiter on the header: one column; the least-seen candidate (tab, never seen) is used.
+    let t = ok("city\nParis, France\nLima; Peru\nOslo\n");
+    assert_eq!(t.column_names(), ["city"]);
+    assert_eq!(t.format.as_ref().unwrap().delimiter, '\t');
+    assert_eq!(
+        text(&t, "city").0,
+        [s("Paris, France"), s("Lima; Peru"), s("Oslo")]
+    );
 }
 
 #[test]

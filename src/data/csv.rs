@@ -736,8 +736,9 @@ fn split_at_newlines(data: &[u8], target: usize) -> Vec<&[u8]> {
 /// Lines in errors and in the sink are chunk-local, starting at 0.
 fn parse_chunk(chunk: &[u8], delimiter: u8, is_text: &[bool]) -> Result<(Sink, usize), ChunkErr> {
     let ncols = is_text.len();
-    // A guess of the row count, for the numeric columns' capacity.
-    let mut sink = Sink::new(is_text, chunk.len() / (ncols * 8 + 1) + 1);
+    // A guess of the row count from the first line's length, for the numeric columns.
+    let first_len = memchr::memchr(b'\n', chunk).map_or(chunk.len(), |i| i + 1);
+    let mut sink = Sink::new(is_text, chunk.len() / first_len.max(1) * 9 / 8 + 1);
     let mut line = 0usize;
     let mut j = 0usize; // field index within the current row
     let mut field_start = 0usize;
@@ -810,7 +811,9 @@ fn parse_quoted(
             break;
         }
     }
-    let first_line = rec.position().map_or(1, |p| record_line(body, p));
+    let first_line = rec
+        .position()
+        .map_or(1, |p| LineCounter::new(body).record_line(p));
     let fields: Vec<&[u8]> = rec.iter().collect();
     let header = read_header(&fields, first_line, name, has_header)?;
     let ncols = header.names.len();
@@ -821,6 +824,7 @@ fn parse_quoted(
         let mut rdr = reader();
         let mut sink = Sink::new(&is_text, 0);
         let mut next_check = 0;
+        let mut lines = LineCounter::new(body);
         while rdr.read_byte_record(&mut rec).map_err(malformed)? {
             let pos = rec.position().cloned().unwrap_or_else(csv::Position::new);
             if pos.record() < skip_records || is_blank(&rec) {
@@ -833,7 +837,7 @@ fn parse_quoted(
                 }
                 next_check = pos.byte() + MAX_CHUNK as u64;
             }
-            let line = record_line(body, &pos);
+            let line = lines.record_line(&pos);
             let res = if rec.len() == ncols {
                 rec.iter()
                     .enumerate()
@@ -872,19 +876,41 @@ fn parse_quoted(
     })
 }
 
-/// The 1-based line where a record of the csv crate's reader starts. The reader's position
-/// is where it began to read, i.e. before the empty lines it skips: step over those.
-fn record_line(body: &[u8], pos: &csv::Position) -> usize {
-    let mut line = pos.line() as usize;
-    let start = (pos.byte() as usize).min(body.len());
-    for &b in &body[start..] {
-        match b {
-            b'\n' => line += 1,
-            b'\r' => {}
-            _ => break,
+/// Finds the 1-based line where each record of the csv crate's reader starts, for records
+/// met in file order. The reader's own position is where it began to read, before the empty
+/// lines it skips, and it counts only `\n`: files whose lines end with a lone `\r` count `\r`.
+struct LineCounter<'a> {
+    body: &'a [u8],
+    terminator: u8,
+    byte: usize,
+    line: usize,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(body: &'a [u8]) -> Self {
+        let terminator = if memchr::memchr(b'\n', body).is_none() {
+            b'\r'
+        } else {
+            b'\n'
+        };
+        LineCounter {
+            body,
+            terminator,
+            byte: 0,
+            line: 1,
         }
     }
-    line
+
+    fn record_line(&mut self, pos: &csv::Position) -> usize {
+        // Step over the empty lines the reader skipped.
+        let mut start = (pos.byte() as usize).clamp(self.byte, self.body.len());
+        while start < self.body.len() && matches!(self.body[start], b'\n' | b'\r') {
+            start += 1;
+        }
+        self.line += memchr::memchr_iter(self.terminator, &self.body[self.byte..start]).count();
+        self.byte = start;
+        self.line
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
