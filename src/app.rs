@@ -457,7 +457,8 @@ impl RidgelineApp {
                             );
                             let dropped = p.dataset.report.dropped_rows;
                             if dropped > 0 {
-                                text += &format!("; {dropped} rows with missing values dropped");
+                                let rows = if dropped == 1 { "row" } else { "rows" };
+                                text += &format!("; {dropped} {rows} with missing values dropped");
                             }
                             if view.load_ms >= 1.0 {
                                 text += &format!("; read in {:.0} ms", view.load_ms);

@@ -70,7 +70,13 @@ fn inspect_iris_describes_the_table() {
 #[test]
 fn inspect_with_another_target_by_index() {
     // Column 0 of iris is "sepal length": continuous, so a regression target.
-    let v = json(&ridgeline(&["inspect", "--dataset", "iris", "--target", "0"]));
+    let v = json(&ridgeline(&[
+        "inspect",
+        "--dataset",
+        "iris",
+        "--target",
+        "0",
+    ]));
     assert_eq!(v["target"], "sepal length");
     assert_eq!(v["task"], "regression");
     assert_eq!(v["n_features"], 3);
@@ -80,7 +86,15 @@ fn inspect_with_another_target_by_index() {
 #[test]
 fn inspect_a_generated_dataset_with_its_parameters() {
     let v = json(&ridgeline(&[
-        "inspect", "--dataset", "spiral", "--n", "90", "--noise", "0.1", "--seed", "3",
+        "inspect",
+        "--dataset",
+        "spiral",
+        "--n",
+        "90",
+        "--noise",
+        "0.1",
+        "--seed",
+        "3",
     ]));
     assert_eq!(v["n_rows"], 90);
     assert_eq!(v["features"], serde_json::json!(["x1", "x2"]));
@@ -118,5 +132,11 @@ fn a_directory_is_one_line_and_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     let out = ridgeline(&["inspect", "--data", dir.path().to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
-    assert_eq!(String::from_utf8_lossy(&out.stderr).trim_end().lines().count(), 1);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr)
+            .trim_end()
+            .lines()
+            .count(),
+        1
+    );
 }

@@ -35,12 +35,23 @@ fn settle(h: &mut Harness<'static, RidgelineApp>) {
             idle = 0;
             std::thread::sleep(Duration::from_millis(5));
         }
-        assert!(start.elapsed() < Duration::from_secs(20), "the data job did not finish");
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "the data job did not finish"
+        );
     }
 }
 
 fn dataset_shape(h: &Harness<'static, RidgelineApp>) -> (usize, usize) {
-    let p = h.state().rt.data.as_ref().unwrap().prepared.as_ref().unwrap();
+    let p = h
+        .state()
+        .rt
+        .data
+        .as_ref()
+        .unwrap()
+        .prepared
+        .as_ref()
+        .unwrap();
     (p.dataset.n_rows(), p.dataset.n_features())
 }
 
@@ -51,7 +62,15 @@ fn opens_on_two_moons_and_says_so() {
     assert_eq!(dataset_shape(&h), (300, 2));
     h.get_by_label_contains("moons: 300 rows × 2 features, target 'class' (classification)");
     // The stratified 25 % split: 38 of each 150-point moon are held out (round(37.5) = 38).
-    let p = h.state().rt.data.as_ref().unwrap().prepared.clone().unwrap();
+    let p = h
+        .state()
+        .rt
+        .data
+        .as_ref()
+        .unwrap()
+        .prepared
+        .clone()
+        .unwrap();
     assert_eq!(p.split.test.len(), 76);
 }
 
@@ -64,7 +83,15 @@ fn picking_iris_from_the_dataset_list_loads_it() {
     h.get_by_label("iris").click();
     settle(&mut h);
     assert_eq!(dataset_shape(&h), (150, 4));
-    let p = h.state().rt.data.as_ref().unwrap().prepared.clone().unwrap();
+    let p = h
+        .state()
+        .rt
+        .data
+        .as_ref()
+        .unwrap()
+        .prepared
+        .clone()
+        .unwrap();
     assert_eq!(
         p.dataset.target.class_names(),
         &["setosa", "versicolor", "virginica"]
@@ -91,7 +118,15 @@ fn noise_slider_regenerates_the_data() {
     assert_eq!(noise, 0.0);
     // Without noise every moon point lies exactly on its unit half circle, centred at (0, 0)
     // for the upper moon and at (1, 0.5) for the lower one.
-    let p = h.state().rt.data.as_ref().unwrap().prepared.clone().unwrap();
+    let p = h
+        .state()
+        .rt
+        .data
+        .as_ref()
+        .unwrap()
+        .prepared
+        .clone()
+        .unwrap();
     let Target::Classes { y, .. } = &p.dataset.target else {
         panic!("classes")
     };
@@ -110,7 +145,8 @@ fn typing_a_sample_count_changes_the_data() {
     h.get_by_role_and_label(Role::SpinButton, "samples").click();
     h.run_steps(2);
     h.key_combination_modifiers(egui::Modifiers::COMMAND, &[egui::Key::A]);
-    h.get_by_role_and_label(Role::SpinButton, "samples").type_text("120");
+    h.get_by_role_and_label(Role::SpinButton, "samples")
+        .type_text("120");
     h.run_steps(1);
     h.key_press(egui::Key::Enter);
     settle(&mut h);
@@ -136,7 +172,15 @@ fn choosing_another_target_column_turns_iris_into_regression() {
         .expect("the popup's item")
         .click();
     settle(&mut h);
-    let p = h.state().rt.data.as_ref().unwrap().prepared.clone().unwrap();
+    let p = h
+        .state()
+        .rt
+        .data
+        .as_ref()
+        .unwrap()
+        .prepared
+        .clone()
+        .unwrap();
     assert_eq!(p.dataset.target_name, "sepal length");
     assert_eq!(p.dataset.target.task(), Task::Regression);
     assert_eq!(
@@ -157,7 +201,8 @@ fn unticking_a_feature_and_undo() {
         ..Default::default()
     });
     settle(&mut h);
-    h.get_by_role_and_label(Role::CheckBox, "sepal width").click();
+    h.get_by_role_and_label(Role::CheckBox, "sepal width")
+        .click();
     settle(&mut h);
     assert_eq!(dataset_shape(&h), (150, 3));
     assert!(h.state().can_undo());
@@ -187,7 +232,10 @@ fn table_tab_shows_column_statistics() {
     // The rows: iris' first row is 5.1, 3.5, 1.4, 0.2, setosa.
     assert!(h.get_all_by_label("3.5").count() >= 1);
     assert!(h.get_all_by_label("setosa").count() >= 1);
-    assert!(h.query_by_label("5.8433").is_none(), "statistics are gone in rows mode");
+    assert!(
+        h.query_by_label("5.8433").is_none(),
+        "statistics are gone in rows mode"
+    );
 }
 
 #[test]
@@ -232,7 +280,9 @@ fn the_default_window_renders_like_its_snapshot() {
     // Move the pointer away so no hover label is drawn.
     h.remove_cursor();
     h.run_steps(3);
-    let image = h.render().expect("rendering needs Mesa's Vulkan or GL drivers");
+    let image = h
+        .render()
+        .expect("rendering needs Mesa's Vulkan or GL drivers");
     // Something was drawn: the moons are blue and orange dots on a dark background.
     let blue = egui::Color32::from_rgb(0, 114, 178);
     let has_blue = image
@@ -240,4 +290,102 @@ fn the_default_window_renders_like_its_snapshot() {
         .any(|p| p.0[0] == blue.r() && p.0[1] == blue.g() && p.0[2] == blue.b());
     assert!(has_blue, "no class-0 dots were drawn");
     h.snapshot("main_window");
+}
+
+/// A file dropped on the window, as the windowing layer hands it to egui.
+#[derive(Debug)]
+struct Dropped(std::path::PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+fn drop_file(h: &mut Harness<'static, RidgelineApp>, path: &std::path::Path) {
+    h.input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(path.to_path_buf())));
+    h.step();
+}
+
+#[test]
+fn dropping_a_csv_opens_it_and_a_bad_one_keeps_the_data_on_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("measurements.csv");
+    // Semicolons, a quoted header, a missing cell (row dropped) and a text column.
+    std::fs::write(
+        &good,
+        "\"width\";height;site;label\n1.5;2;north;a\n2.5;;south;b\n3.5;4;north;b\n4.5;5;east;a\n",
+    )
+    .unwrap();
+    let mut h = harness(Startup::default());
+    settle(&mut h);
+    drop_file(&mut h, &good);
+    settle(&mut h);
+    let p = h
+        .state()
+        .rt
+        .data
+        .as_ref()
+        .unwrap()
+        .prepared
+        .clone()
+        .unwrap();
+    assert_eq!(p.dataset.feature_names, vec!["width", "height"]);
+    assert_eq!(
+        p.dataset.n_rows(),
+        3,
+        "the row with a missing height is dropped"
+    );
+    assert_eq!(p.dataset.target.class_names(), &["a", "b"]);
+    h.get_by_label_contains("measurements.csv: 3 rows × 2 features, target 'label' (classification); 1 row with missing values dropped");
+    assert_eq!(h.state().settings.recent_files, vec![good.clone()]);
+
+    // A ragged file: an error naming the line, and the measurements stay on screen.
+    let bad = dir.path().join("ragged.csv");
+    std::fs::write(&bad, "a,b,c\n1,2,3\n4,5\n").unwrap();
+    drop_file(&mut h, &bad);
+    settle(&mut h);
+    h.get_by_label_contains("line 3");
+    assert_eq!(h.state().settings.source, Source::File(good.clone()));
+    let p = h
+        .state()
+        .rt
+        .data
+        .as_ref()
+        .unwrap()
+        .prepared
+        .clone()
+        .unwrap();
+    assert_eq!(p.dataset.feature_names, vec!["width", "height"]);
+    assert_eq!(h.state().settings.recent_files, vec![good]);
+}
+
+#[test]
+fn the_command_line_target_is_resolved_by_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("t.csv");
+    std::fs::write(&file, "y,x1,x2\n0,1,2\n1,3,4\n0,5,6\n1,7,8\n").unwrap();
+    let mut h = harness(Startup {
+        source: Some(Source::File(file)),
+        target: Some("0".into()),
+        ..Default::default()
+    });
+    settle(&mut h);
+    assert_eq!(h.state().settings.roles.target.as_deref(), Some("y"));
+    let p = h
+        .state()
+        .rt
+        .data
+        .as_ref()
+        .unwrap()
+        .prepared
+        .clone()
+        .unwrap();
+    assert_eq!(p.dataset.feature_names, vec!["x1", "x2"]);
 }

@@ -19,7 +19,11 @@ pub fn iso_lines(spec: &GridSpec, values: &[f64], level: f64) -> Vec<Vec<[f64; 2
     let point_on = |(i, j, horizontal): Edge| -> [f64; 2] {
         let (i2, j2) = if horizontal { (i + 1, j) } else { (i, j + 1) };
         let (a, b) = (v(i, j), v(i2, j2));
-        let t = if a == b { 0.5 } else { (a / (a - b)).clamp(0.0, 1.0) };
+        let t = if a == b {
+            0.5
+        } else {
+            (a / (a - b)).clamp(0.0, 1.0)
+        };
         let (x1, y1) = (spec.x_at(i), spec.y_at(j));
         let (x2, y2) = (spec.x_at(i2), spec.y_at(j2));
         [x1 + t * (x2 - x1), y1 + t * (y2 - y1)]
@@ -33,7 +37,12 @@ pub fn iso_lines(spec: &GridSpec, values: &[f64], level: f64) -> Vec<Vec<[f64; 2
             }
             let above = |k: usize| c[k] > 0.0;
             // Edges of the cell: bottom, right, top, left (between corners k and k+1).
-            let edges: [Edge; 4] = [(i, j, true), (i + 1, j, false), (i, j + 1, true), (i, j, false)];
+            let edges: [Edge; 4] = [
+                (i, j, true),
+                (i + 1, j, false),
+                (i, j + 1, true),
+                (i, j, false),
+            ];
             let crossed: Vec<Edge> = (0..4)
                 .filter(|&k| above(k) != above((k + 1) % 4))
                 .map(|k| edges[k])
@@ -137,7 +146,10 @@ mod tests {
             .windows(2)
             .map(|w| ((w[1][0] - w[0][0]).powi(2) + (w[1][1] - w[0][1]).powi(2)).sqrt())
             .sum();
-        assert!((length - 2.0 * std::f64::consts::PI).abs() < 0.01, "{length}");
+        assert!(
+            (length - 2.0 * std::f64::consts::PI).abs() < 0.01,
+            "{length}"
+        );
     }
 
     #[test]

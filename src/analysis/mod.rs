@@ -1,5 +1,5 @@
 //! Pure functions over data and fitted models: metrics, decision grids. No egui here.
 
+pub mod contour;
 pub mod grid;
 pub mod metrics;
-pub mod contour;

@@ -196,3 +196,29 @@ pub fn build_series(p: &Prepared, xa: usize, ya: usize) -> Vec<Series> {
     out.retain(|s| !s.points.is_empty());
     out
 }
+
+/// The axes as feature indices (for model views, whose plane is always two features).
+pub fn chosen_feature_axes(app: &RidgelineApp, p: &Prepared) -> (usize, usize) {
+    let names = &p.dataset.feature_names;
+    let find = |name: &Option<String>| {
+        name.as_ref()
+            .and_then(|n| names.iter().position(|o| o == n))
+    };
+    let x = find(&app.settings.view.x_feature).unwrap_or(0);
+    let y = find(&app.settings.view.y_feature).unwrap_or(if names.len() > 1 {
+        usize::from(x == 0)
+    } else {
+        0
+    });
+    (x, y)
+}
+
+/// Combo boxes choosing the two features of a model view's plane.
+pub fn feature_axis_combos(ui: &mut egui::Ui, app: &mut RidgelineApp, p: &Prepared) {
+    let names = &p.dataset.feature_names;
+    let (mut xa, mut ya) = chosen_feature_axes(app, p);
+    axis_combo(ui, "x axis", names, &mut xa);
+    axis_combo(ui, "y axis", names, &mut ya);
+    app.settings.view.x_feature = Some(names[xa].clone());
+    app.settings.view.y_feature = Some(names[ya].clone());
+}
