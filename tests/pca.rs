@@ -1,6 +1,9 @@
 //! PCA against independent references: a data set built with a known covariance, scikit-learn's
 //! iris numbers, and properties that hold for any correct PCA.
 
+// Index loops over parallel reference tables read more plainly than zipped iterators.
+#![allow(clippy::needless_range_loop)]
+
 use ndarray::{Array1, Array2, Axis, array};
 use ridgeline::estimators::EstimatorError;
 use ridgeline::estimators::pca::{PcaParams, fit_pca};
