@@ -1,1 +1,487 @@
-//! (being written)
+//! L2-regularised logistic regression on linfa-logistic (L-BFGS).
+//!
+//! Objective (linfa's, LINFA_NOTES table), intercept not penalised:
+//!
+//! ```text
+//! binary:       Σᵢ ln(1 + exp(-sᵢ(xᵢ·w + b))) + α/2 ‖w‖²          sᵢ = ±1
+//! multinomial:  -Σᵢ ln softmax(xᵢW + b)[yᵢ]     + α/2 ‖W‖²_F
+//! ```
+//!
+//! scikit-learn minimises `C·Σ loss + ½‖w‖²`, i.e. the same minimiser with C = 1/α.
+//!
+//! Workarounds for linfa 0.8.1, each also marked where it is done:
+//! - binary: linfa makes the MORE FREQUENT label its positive class (#393), so its
+//!   probabilities can mean P(class 0) or P(class 1) depending on the data. We read
+//!   `labels().pos` and store the coefficients of P(class 1) (negating w and b when the positive
+//!   class is 0), so column 1 of [`LogisticModel::predict_proba`] is always P(class 1).
+//! - multinomial can fail with "Search direction must be a descent direction" (#334): it comes
+//!   back as a readable `EstimatorError::Solver`, never a panic.
+//! - linfa's multinomial labels only the classes that occur; we require every class
+//!   `0..n_classes` to occur, so its class order is ours.
+//! - linfa does not report the number of L-BFGS iterations: see [`LogisticModel::n_iter`].
+//! - linfa's `convert_params` panics on a parameter shape mismatch; we never pass initial
+//!   parameters, so that cannot happen.
+
+use linfa::prelude::*;
+use linfa_logistic::{LogisticRegression, MultiLogisticRegression};
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis};
+use serde::{Deserialize, Serialize};
+
+use super::EstimatorError;
+use crate::progress::Progress;
+
+/// Logistic regression parameters. `alpha` is linfa's L2 weight; scikit-learn's C = 1/alpha.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LogisticParams {
+    /// L2 penalty α ≥ 0 (C = 1/α).
+    pub alpha: f64,
+    /// Maximum number of L-BFGS iterations, ≥ 1.
+    pub max_iter: u64,
+    /// Gradient-norm tolerance of L-BFGS, > 0.
+    pub tol: f64,
+}
+
+impl Default for LogisticParams {
+    fn default() -> Self {
+        Self {
+            alpha: 1.0,
+            max_iter: 100,
+            tol: 1e-4,
+        }
+    }
+}
+
+impl LogisticParams {
+    /// Parameters from scikit-learn's C (α = 1/C).
+    pub fn from_c(c: f64) -> Self {
+        Self {
+            alpha: 1.0 / c,
+            ..Self::default()
+        }
+    }
+
+    /// scikit-learn's C = 1/α (infinite for α = 0).
+    pub fn c(&self) -> f64 {
+        1.0 / self.alpha
+    }
+
+    pub fn validate(&self) -> Result<(), EstimatorError> {
+        if !(self.alpha.is_finite() && self.alpha >= 0.0) {
+            return Err(EstimatorError::InvalidParam(format!(
+                "alpha must be a finite number >= 0 (C = 1/alpha > 0), got {}",
+                self.alpha
+            )));
+        }
+        if self.max_iter == 0 {
+            return Err(EstimatorError::InvalidParam(
+                "max_iter must be at least 1, got 0".into(),
+            ));
+        }
+        if !(self.tol.is_finite() && self.tol > 0.0) {
+            return Err(EstimatorError::InvalidParam(format!(
+                "tol must be a finite number > 0, got {}",
+                self.tol
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// A fitted logistic regression: plain data, predicting with our own arithmetic.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LogisticModel {
+    /// 1 × p (binary, for class 1) or k × p (multinomial).
+    coef: Array2<f64>,
+    /// length 1 (binary) or k.
+    intercept: Array1<f64>,
+    n_classes: usize,
+    alpha: f64,
+    tol: f64,
+    grad_norm: f64,
+}
+
+impl LogisticModel {
+    pub fn n_classes(&self) -> usize {
+        self.n_classes
+    }
+
+    /// Linear scores: `n × 1` (binary, logit of class 1) or `n × k`.
+    pub fn decision_function(&self, x: ArrayView2<f64>) -> Array2<f64> {
+        if x.ncols() != self.coef.ncols() {
+            return Array2::from_elem((x.nrows(), self.coef.nrows()), f64::NAN);
+        }
+        x.dot(&self.coef.t()) + &self.intercept
+    }
+
+    /// `n × k` probabilities, column c = P(class c); rows sum to 1. Binary: sigmoid of the
+    /// class-1 logit; k > 2: softmax. A column count other than p gives NaN rows.
+    pub fn predict_proba(&self, x: ArrayView2<f64>) -> Array2<f64> {
+        let z = self.decision_function(x);
+        if self.n_classes == 2 {
+            let mut out = Array2::zeros((z.nrows(), 2));
+            for (i, &zi) in z.column(0).iter().enumerate() {
+                let p1 = sigmoid(zi);
+                out[[i, 0]] = 1.0 - p1;
+                out[[i, 1]] = p1;
+            }
+            out
+        } else {
+            let mut out = z;
+            for mut row in out.rows_mut() {
+                let max = row.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                row.mapv_inplace(|v| (v - max).exp());
+                let sum = row.sum();
+                row /= sum;
+            }
+            out
+        }
+    }
+
+    /// The most probable class of each row (the first on ties; class 1 at exactly 0.5 for
+    /// binary, as linfa's threshold `>= 0.5`).
+    pub fn predict(&self, x: ArrayView2<f64>) -> Vec<usize> {
+        let z = self.decision_function(x);
+        if self.n_classes == 2 {
+            return z.column(0).iter().map(|&v| usize::from(v >= 0.0)).collect();
+        }
+        z.rows()
+            .into_iter()
+            .map(|row| {
+                let mut best = 0;
+                for (c, &v) in row.iter().enumerate() {
+                    if v > row[best] {
+                        best = c;
+                    }
+                }
+                best
+            })
+            .collect()
+    }
+
+    /// Coefficients: 1 × p for binary (of class 1's logit), k × p for multinomial.
+    pub fn coef(&self) -> &Array2<f64> {
+        &self.coef
+    }
+
+    /// Intercepts: length 1 (binary) or k.
+    pub fn intercept(&self) -> &Array1<f64> {
+        &self.intercept
+    }
+
+    /// Number of L-BFGS iterations. linfa 0.8.1 does not report it (its argmin result is
+    /// dropped inside `fit`), so this is 0 = "not reported". Use [`Self::converged`] /
+    /// [`Self::grad_norm`] for convergence and [`loss_curve`] for the optimisation path.
+    pub fn n_iter(&self) -> u64 {
+        0
+    }
+
+    /// Euclidean norm of the objective's gradient (w.r.t. coefficients and intercepts) at the
+    /// fitted parameters on the training data, computed by us after the fit.
+    pub fn grad_norm(&self) -> f64 {
+        self.grad_norm
+    }
+
+    /// Whether the gradient norm is within the tolerance the model was fitted with. linfa's
+    /// L-BFGS also stops when the objective stops changing, so a `false` here with a small
+    /// gradient means "stopped on the objective", while a large one means max_iter was hit.
+    pub fn converged(&self) -> bool {
+        self.grad_norm <= self.tol
+    }
+
+    /// The fitted objective (see the module docs) of this model on `(x, y)`, with this model's
+    /// alpha. Labels outside `0..k` count as probability 0 (infinite loss is clipped at 1e-15).
+    pub fn objective(&self, x: ArrayView2<f64>, y: ArrayView1<usize>) -> f64 {
+        objective_value(self, x, y)
+    }
+}
+
+fn sigmoid(z: f64) -> f64 {
+    if z >= 0.0 {
+        1.0 / (1.0 + (-z).exp())
+    } else {
+        let e = z.exp();
+        e / (1.0 + e)
+    }
+}
+
+/// ln(1 + exp(z)) without overflow.
+fn softplus(z: f64) -> f64 {
+    if z > 0.0 {
+        z + (-z).exp().ln_1p()
+    } else {
+        z.exp().ln_1p()
+    }
+}
+
+fn objective_value(m: &LogisticModel, x: ArrayView2<f64>, y: ArrayView1<usize>) -> f64 {
+    let z = m.decision_function(x);
+    let data_term: f64 = if m.n_classes == 2 {
+        // -ln σ(s z) = softplus(-s z), s = +1 for class 1, -1 for class 0.
+        z.column(0)
+            .iter()
+            .zip(y)
+            .map(|(&zi, &yi)| if yi == 1 { softplus(-zi) } else { softplus(zi) })
+            .sum()
+    } else {
+        z.rows()
+            .into_iter()
+            .zip(y)
+            .map(|(row, &yi)| {
+                let max = row.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                let lse = max + row.iter().map(|v| (v - max).exp()).sum::<f64>().ln();
+                let zy = row.get(yi).copied().unwrap_or(lse + 1e-15f64.ln());
+                lse - zy
+            })
+            .sum()
+    };
+    data_term + 0.5 * m.alpha * m.coef.iter().map(|w| w * w).sum::<f64>()
+}
+
+/// Gradient norm of the objective at the model's parameters (for [`LogisticModel::converged`]).
+fn gradient_norm(m: &LogisticModel, x: ArrayView2<f64>, y: ArrayView1<usize>) -> f64 {
+    let proba = m.predict_proba(x);
+    if m.n_classes == 2 {
+        // d/dz of the loss is p1 - [y = 1].
+        let resid: Array1<f64> = proba
+            .column(1)
+            .iter()
+            .zip(y)
+            .map(|(p, &yi)| p - f64::from(u8::from(yi == 1)))
+            .collect();
+        let gw = x.t().dot(&resid) + &(m.coef.row(0).to_owned() * m.alpha);
+        let gb = resid.sum();
+        (gw.dot(&gw) + gb * gb).sqrt()
+    } else {
+        let mut resid = proba;
+        for (mut row, &yi) in resid.rows_mut().into_iter().zip(y) {
+            if yi < row.len() {
+                row[yi] -= 1.0;
+            }
+        }
+        let gw = resid.t().dot(&x) + &(&m.coef * m.alpha); // k × p
+        let gb = resid.sum_axis(Axis(0));
+        (gw.iter().map(|g| g * g).sum::<f64>() + gb.dot(&gb)).sqrt()
+    }
+}
+
+fn check_inputs(
+    p: &LogisticParams,
+    x: ArrayView2<f64>,
+    y: ArrayView1<usize>,
+    n_classes: usize,
+) -> Result<(), EstimatorError> {
+    p.validate()?;
+    let n = x.nrows();
+    if n < 2 {
+        return Err(EstimatorError::Data(format!(
+            "logistic regression needs at least 2 rows, got {n}"
+        )));
+    }
+    if y.len() != n {
+        return Err(EstimatorError::Data(format!(
+            "x has {n} rows but y has {} labels",
+            y.len()
+        )));
+    }
+    if x.ncols() == 0 {
+        return Err(EstimatorError::Data(
+            "logistic regression needs at least 1 feature".into(),
+        ));
+    }
+    if n_classes < 2 {
+        return Err(EstimatorError::Data(format!(
+            "logistic regression needs at least 2 classes, got {n_classes}"
+        )));
+    }
+    if x.iter().any(|v| !v.is_finite()) {
+        return Err(EstimatorError::Data(
+            "logistic regression needs finite values (found NaN or infinity)".into(),
+        ));
+    }
+    let mut counts = vec![0usize; n_classes];
+    for &c in y {
+        if c >= n_classes {
+            return Err(EstimatorError::Data(format!(
+                "class label {c} is out of range for {n_classes} classes"
+            )));
+        }
+        counts[c] += 1;
+    }
+    if let Some(c) = counts.iter().position(|&k| k == 0) {
+        return Err(EstimatorError::Data(format!(
+            "class {c} has no rows: every one of the {n_classes} classes needs at least one"
+        )));
+    }
+    Ok(())
+}
+
+/// Fit with a given iteration budget; inputs already checked.
+fn fit_checked(
+    p: &LogisticParams,
+    max_iter: u64,
+    x: ArrayView2<f64>,
+    y: ArrayView1<usize>,
+    n_classes: usize,
+) -> Result<LogisticModel, EstimatorError> {
+    let dataset = DatasetBase::new(x, y);
+    let (coef, intercept) = if n_classes == 2 {
+        // Class indices 0/1 are `usize: Ord`, which linfa's binary labelling accepts directly.
+        let fitted = LogisticRegression::<f64>::default()
+            .alpha(p.alpha)
+            .max_iterations(max_iter)
+            .gradient_tolerance(p.tol)
+            .fit(&dataset)
+            .map_err(solver_error)?;
+        // Workaround (#393): linfa's positive class is the MORE FREQUENT label. Its
+        // probabilities are P(labels().pos.class); make ours P(class 1).
+        let sign = if fitted.labels().pos.class == 1 {
+            1.0
+        } else {
+            -1.0
+        };
+        let w = fitted.params().mapv(|v| sign * v);
+        let b = sign * fitted.intercept();
+        (w.insert_axis(Axis(0)), Array1::from_elem(1, b))
+    } else {
+        let fitted = MultiLogisticRegression::<f64>::default()
+            .alpha(p.alpha)
+            .max_iterations(max_iter)
+            .gradient_tolerance(p.tol)
+            .fit(&dataset)
+            .map_err(solver_error)?;
+        // linfa's classes are the sorted distinct labels; check_inputs made them 0..k.
+        if fitted.classes() != (0..n_classes).collect::<Vec<_>>().as_slice() {
+            return Err(EstimatorError::Solver(
+                "unexpected class order from linfa".into(),
+            ));
+        }
+        (fitted.params().t().to_owned(), fitted.intercept().clone())
+    };
+    if coef.iter().chain(intercept.iter()).any(|v| !v.is_finite()) {
+        return Err(EstimatorError::Solver(
+            "L-BFGS diverged (non-finite coefficients); try a larger alpha (smaller C) or \
+             standardised features"
+                .into(),
+        ));
+    }
+    let mut model = LogisticModel {
+        coef,
+        intercept,
+        n_classes,
+        alpha: p.alpha,
+        tol: p.tol,
+        grad_norm: f64::NAN,
+    };
+    model.grad_norm = gradient_norm(&model, x, y);
+    Ok(model)
+}
+
+/// linfa/argmin errors made readable (#334: "Search direction must be a descent direction").
+fn solver_error(e: linfa_logistic::error::Error) -> EstimatorError {
+    let msg = e.to_string();
+    if msg.contains("descent direction") {
+        EstimatorError::Solver(format!(
+            "L-BFGS line search failed ({msg}); try a larger alpha (smaller C), standardised \
+             features or fewer iterations"
+        ))
+    } else {
+        EstimatorError::Solver(msg)
+    }
+}
+
+/// Fit logistic regression: binary (sigmoid) for `n_classes == 2`, multinomial (softmax) for
+/// more. `y` holds class indices `0..n_classes`, each present at least once.
+pub fn fit_logistic(
+    p: &LogisticParams,
+    x: ArrayView2<f64>,
+    y: ArrayView1<usize>,
+    n_classes: usize,
+    progress: &Progress,
+) -> Result<LogisticModel, EstimatorError> {
+    check_inputs(p, x, y, n_classes)?;
+    progress.set_total(1);
+    progress.set(0);
+    progress.check()?;
+    let model = fit_checked(p, p.max_iter, x, y, n_classes)?;
+    progress.set(1);
+    Ok(model)
+}
+
+/// The objective after k L-BFGS iterations, for up to `max_points` values of k in
+/// `0..=p.max_iter` (k = 0 is the starting point w = 0, objective n·ln 2 for binary and n·ln k
+/// for multinomial). linfa exposes no iteration history, so each point refits from scratch with
+/// `max_iterations(k)`: L-BFGS is deterministic, so this reproduces the one optimisation path
+/// (LINFA_NOTES "Loss curves"). The ks are spread evenly over `1..=max_iter`; the curve stops
+/// once two consecutive points have the same objective (converged). Cancellation is checked
+/// between refits.
+pub fn loss_curve(
+    p: &LogisticParams,
+    x: ArrayView2<f64>,
+    y: ArrayView1<usize>,
+    n_classes: usize,
+    max_points: usize,
+    progress: &Progress,
+) -> Result<Vec<(u64, f64)>, EstimatorError> {
+    check_inputs(p, x, y, n_classes)?;
+    if max_points < 2 {
+        return Err(EstimatorError::InvalidParam(format!(
+            "max_points must be at least 2, got {max_points}"
+        )));
+    }
+    let ks = curve_iterations(p.max_iter, max_points - 1);
+    progress.set_total(ks.len() as u64);
+    progress.set(0);
+    let start = LogisticModel {
+        coef: Array2::zeros((if n_classes == 2 { 1 } else { n_classes }, x.ncols())),
+        intercept: Array1::zeros(if n_classes == 2 { 1 } else { n_classes }),
+        n_classes,
+        alpha: p.alpha,
+        tol: p.tol,
+        grad_norm: f64::NAN,
+    };
+    let mut curve = vec![(0, objective_value(&start, x, y))];
+    for (i, &k) in ks.iter().enumerate() {
+        progress.check()?;
+        let model = fit_checked(p, k, x, y, n_classes)?;
+        let obj = objective_value(&model, x, y);
+        let same = curve.last().is_some_and(|&(_, last)| last == obj);
+        curve.push((k, obj));
+        progress.set(i as u64 + 1);
+        if same {
+            break;
+        }
+    }
+    progress.set(ks.len() as u64);
+    Ok(curve)
+}
+
+/// Up to `m` distinct iteration counts spread evenly over `1..=max_iter`, ascending.
+fn curve_iterations(max_iter: u64, m: usize) -> Vec<u64> {
+    let m = (m as u64).clamp(1, max_iter);
+    let mut ks: Vec<u64> = (1..=m)
+        .map(|i| ((i as f64 * max_iter as f64 / m as f64).round() as u64).max(1))
+        .collect();
+    ks.dedup();
+    ks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn curve_iterations_cover_the_budget() {
+        assert_eq!(curve_iterations(5, 10), vec![1, 2, 3, 4, 5]);
+        assert_eq!(curve_iterations(100, 4), vec![25, 50, 75, 100]);
+    }
+
+    #[test]
+    fn softplus_and_sigmoid_are_stable() {
+        assert!((softplus(0.0) - 2f64.ln()).abs() < 1e-15);
+        assert!((softplus(800.0) - 800.0).abs() < 1e-12);
+        assert!(softplus(-800.0) >= 0.0);
+        assert_eq!(sigmoid(-800.0), 0.0);
+        assert_eq!(sigmoid(800.0), 1.0);
+    }
+}
