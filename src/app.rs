@@ -11,14 +11,21 @@ use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
+use crate::analysis::contour::iso_lines;
+use crate::analysis::live::{self, FitOn, LiveRequest, LiveResult, MapKind};
 use crate::cli::GuiArgs;
 use crate::data::builtin::Builtin;
 use crate::data::dataset::{Dataset, Roles, build_dataset, resolve_column};
 use crate::data::prep::{PrepSettings, Split, split};
 use crate::data::stats::{ColumnStats, column_stats};
 use crate::data::{Source, Table, load_source};
+use crate::estimators::{EstimatorError, ModelSpec};
 use crate::progress::Progress;
 use crate::worker::{JobError, Lane};
+
+/// Decision-map resolution when the hand stops, and while a slider is being dragged.
+pub const GRID_FINE: usize = 200;
+pub const GRID_COARSE: usize = 60;
 
 /// Key of the settings in eframe's storage.
 pub const SETTINGS_KEY: &str = "ridgeline-settings";
@@ -30,7 +37,9 @@ pub const MAX_DRAWN_POINTS: usize = 20_000;
 /// The main views.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Tab {
+    /// The fitted model: decision boundary, regression diagnostics or principal axes.
     #[default]
+    Model,
     Scatter,
     Table,
 }
@@ -64,7 +73,16 @@ pub struct Settings {
     pub roles: Roles,
     pub prep: PrepSettings,
     pub view: ViewSettings,
+    pub model: ModelSettings,
     pub recent_files: Vec<PathBuf>,
+}
+
+/// The estimator and how it is fitted.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ModelSettings {
+    pub spec: ModelSpec,
+    pub fit_on: FitOn,
 }
 
 impl Settings {
@@ -120,6 +138,29 @@ pub struct DataView {
     pub prepared: Result<Arc<Prepared>, String>,
 }
 
+/// A finished model update, with everything its view draws. It keeps the data it was fitted
+/// on, so the last good picture stays consistent while a newer one computes.
+pub struct ModelView {
+    pub prepared: Arc<Prepared>,
+    /// Dataset features on the horizontal and vertical axes.
+    pub axes: (usize, usize),
+    pub result: LiveResult,
+    /// Made with the coarse grid while dragging.
+    pub coarse: bool,
+    /// Decision boundary polylines (f = 0, or p = ½), and SVM margins (f = ±1).
+    pub boundary: Vec<Vec<[f64; 2]>>,
+    pub margins: Vec<Vec<[f64; 2]>>,
+    /// The decision map's image, until it is uploaded as a texture.
+    pub image: Option<egui::ColorImage>,
+}
+
+/// What a model update was computed from.
+#[derive(Clone, Debug, PartialEq)]
+struct ModelKey {
+    prepared: usize,
+    request: LiveRequest,
+}
+
 /// Something the user asked for, applied once per frame by [`RidgelineApp::logic`].
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command {
@@ -162,6 +203,12 @@ pub struct Runtime {
     /// Something said at start-up (a vanished file) that the first result must not hide.
     startup_notice: Option<String>,
     pub data: Option<DataView>,
+    model_lane: Lane<ModelView>,
+    model_submitted: Option<ModelKey>,
+    pub model: Option<ModelView>,
+    /// Why the newest model update failed (the last good picture stays).
+    pub model_error: Option<String>,
+    pub map_texture: Option<egui::TextureHandle>,
     pub status: Option<Status>,
     pub commands: Vec<Command>,
     dialog: Option<crossbeam_channel::Receiver<Option<PathBuf>>>,
@@ -206,6 +253,8 @@ impl RidgelineApp {
         crate::ui::theme::install_fonts(ctx);
         let repaint_ctx = ctx.clone();
         let data_lane = Lane::new("ridgeline-data", move || repaint_ctx.request_repaint());
+        let repaint_ctx = ctx.clone();
+        let model_lane = Lane::new("ridgeline-model", move || repaint_ctx.request_repaint());
         let mut settings = startup.restored.clone().unwrap_or_default();
         let mut startup_notice = None;
         if let Some(source) = startup.source.clone() {
@@ -242,6 +291,11 @@ impl RidgelineApp {
                 target_spec: startup.target,
                 target_spec_generation: None,
                 data: None,
+                model_lane,
+                model_submitted: None,
+                model: None,
+                model_error: None,
+                map_texture: None,
                 status: startup_notice.clone().map(|text| Status {
                     level: Level::Warning,
                     text,
@@ -275,9 +329,14 @@ impl RidgelineApp {
         };
         let tab = match args.view.as_deref() {
             None => None,
+            Some("model") => Some(Tab::Model),
             Some("data" | "scatter") => Some(Tab::Scatter),
             Some("table") => Some(Tab::Table),
-            Some(other) => return Err(format!("unknown view '{other}' (views: data, table)")),
+            Some(other) => {
+                return Err(format!(
+                    "unknown view '{other}' (views: model, scatter, table)"
+                ));
+            }
         };
         Ok(Self::new(
             &cc.egui_ctx,
@@ -291,15 +350,20 @@ impl RidgelineApp {
         ))
     }
 
-    /// Whether a data job is pending or running.
+    /// Whether a data or model job is pending or running.
     pub fn is_busy(&self) -> bool {
-        self.rt.data_lane.is_busy()
+        self.rt.data_lane.is_busy() || self.rt.model_lane.is_busy()
+    }
+
+    /// Whether a model update is pending or running.
+    pub fn model_busy(&self) -> bool {
+        self.rt.model_lane.is_busy()
     }
 
     /// Progress of the running data job, for the status bar.
     pub fn load_progress(&self) -> Option<(f32, Arc<Progress>)> {
         let (_, _, progress) = self.rt.submitted.as_ref()?;
-        if !self.is_busy() {
+        if !self.rt.data_lane.is_busy() {
             return None;
         }
         Some((progress.fraction().unwrap_or(0.0), Arc::clone(progress)))
@@ -321,6 +385,8 @@ impl RidgelineApp {
         }
         self.drain_results();
         self.submit_if_changed();
+        self.drain_model_results(ctx);
+        self.submit_model_if_changed(ctx);
         self.track_undo(ctx);
         self.drive_screenshot(ctx);
     }
@@ -538,6 +604,86 @@ impl RidgelineApp {
         }
     }
 
+    /// The model update the settings ask for, if the model view is shown and the data is ready.
+    fn model_request(&self, coarse: bool) -> Option<(Arc<Prepared>, LiveRequest)> {
+        if self.settings.view.tab != Tab::Model {
+            return None;
+        }
+        let prepared = self.rt.data.as_ref()?.prepared.as_ref().ok()?.clone();
+        let axes = crate::ui::scatter::feature_axes_of(&self.settings.view, &prepared);
+        Some((
+            prepared,
+            LiveRequest {
+                spec: self.settings.model.spec.clone(),
+                fit_on: self.settings.model.fit_on,
+                axes,
+                grid_size: if coarse { GRID_COARSE } else { GRID_FINE },
+                standardize: self.settings.prep.standardize,
+            },
+        ))
+    }
+
+    /// Submit a model update when what it depends on changed. While the pointer is down (a
+    /// slider being dragged) the update is coarse; when the hand stops it is refined.
+    fn submit_model_if_changed(&mut self, ctx: &egui::Context) {
+        let dragging = ctx.input(|i| i.pointer.any_down());
+        let Some((prepared, fine)) = self.model_request(false) else {
+            return;
+        };
+        if let Err(e) = self.settings.model.spec.validate() {
+            // Shown inline by the controls; nothing is submitted.
+            self.rt.model_error = Some(e.to_string());
+            return;
+        }
+        let key_of = |request: &LiveRequest| ModelKey {
+            prepared: Arc::as_ptr(&prepared) as usize,
+            request: request.clone(),
+        };
+        let fine_key = key_of(&fine);
+        let mut coarse_request = fine.clone();
+        coarse_request.grid_size = GRID_COARSE;
+        let coarse_key = key_of(&coarse_request);
+        let (key, request, coarse) = match &self.rt.model_submitted {
+            Some(k) if *k == fine_key => return,
+            Some(k) if *k == coarse_key && dragging => return,
+            _ if dragging => (coarse_key, coarse_request, true),
+            _ => (fine_key, fine, false),
+        };
+        self.rt.model_submitted = Some(key);
+        let axes = request.axes;
+        self.rt
+            .model_lane
+            .submit(move |progress| model_job(prepared, request, axes, coarse, progress));
+    }
+
+    fn drain_model_results(&mut self, ctx: &egui::Context) {
+        while let Some(done) = self.rt.model_lane.try_recv() {
+            if done.generation != self.rt.model_lane.latest_generation() {
+                continue;
+            }
+            match done.result {
+                Ok(mut view) => {
+                    if let Some(image) = view.image.take() {
+                        match &mut self.rt.map_texture {
+                            Some(t) => t.set(image, egui::TextureOptions::LINEAR),
+                            None => {
+                                self.rt.map_texture = Some(ctx.load_texture(
+                                    "decision-map",
+                                    image,
+                                    egui::TextureOptions::LINEAR,
+                                ));
+                            }
+                        }
+                    }
+                    self.rt.model_error = None;
+                    self.rt.model = Some(view);
+                }
+                Err(JobError::Cancelled) => {}
+                Err(e) => self.rt.model_error = Some(e.to_string()),
+            }
+        }
+    }
+
     pub fn can_undo(&self) -> bool {
         !self.rt.undo.is_empty()
     }
@@ -624,6 +770,70 @@ fn data_job(
         stats,
         load_ms,
         prepared,
+    })
+}
+
+/// The model job: fit, score, evaluate the map, trace its contours and colour it.
+fn model_job(
+    prepared: Arc<Prepared>,
+    request: LiveRequest,
+    axes: (usize, usize),
+    coarse: bool,
+    progress: &Progress,
+) -> Result<ModelView, JobError> {
+    let result =
+        live::run(&prepared.dataset, &prepared.split, &request, progress).map_err(|e| match e {
+            EstimatorError::Cancelled => JobError::Cancelled,
+            e => JobError::Failed(e.to_string()),
+        })?;
+    let mut boundary = Vec::new();
+    let mut margins = Vec::new();
+    let mut image = None;
+    if let Some(map) = &result.map {
+        let k = map.values.ncols();
+        let column = |c: usize| map.values.column(c).to_vec();
+        match (map.kind, k) {
+            (MapKind::Decision, 1) => {
+                let f = column(0);
+                boundary = iso_lines(&map.spec, &f, 0.0);
+                margins = iso_lines(&map.spec, &f, 1.0);
+                margins.extend(iso_lines(&map.spec, &f, -1.0));
+            }
+            (MapKind::Probability, 2) => boundary = iso_lines(&map.spec, &column(1), 0.5),
+            _ => {
+                // Several classes: where each class's score meets the best of the others.
+                for c in 0..k {
+                    let g: Vec<f64> = map
+                        .values
+                        .rows()
+                        .into_iter()
+                        .map(|r| {
+                            let best_other = (0..k)
+                                .filter(|&o| o != c)
+                                .map(|o| r[o])
+                                .fold(f64::NEG_INFINITY, f64::max);
+                            r[c] - best_other
+                        })
+                        .collect();
+                    boundary.extend(iso_lines(&map.spec, &g, 0.0));
+                }
+            }
+        }
+        image = Some(crate::ui::theme::map_image(
+            map.values.view(),
+            map.spec.nx,
+            map.spec.ny,
+            map.kind == MapKind::Probability,
+        ));
+    }
+    Ok(ModelView {
+        prepared,
+        axes,
+        result,
+        coarse,
+        boundary,
+        margins,
+        image,
     })
 }
 

@@ -1,5 +1,7 @@
 //! Pure functions over data and fitted models: metrics, decision grids. No egui here.
 
 pub mod contour;
+pub mod cv;
 pub mod grid;
+pub mod live;
 pub mod metrics;

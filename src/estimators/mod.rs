@@ -28,3 +28,147 @@ impl From<crate::progress::Cancelled> for EstimatorError {
         EstimatorError::Cancelled
     }
 }
+
+use ndarray::{Array2, ArrayView1, ArrayView2};
+use serde::{Deserialize, Serialize};
+
+use crate::progress::Progress;
+
+/// The estimator families.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ModelKind {
+    #[default]
+    Svm,
+    Logistic,
+    ElasticNet,
+    Pca,
+}
+
+impl ModelKind {
+    pub const ALL: [ModelKind; 4] = [
+        ModelKind::Svm,
+        ModelKind::Logistic,
+        ModelKind::ElasticNet,
+        ModelKind::Pca,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ModelKind::Svm => "SVM (C-SVC)",
+            ModelKind::Logistic => "Logistic regression",
+            ModelKind::ElasticNet => "Elastic net",
+            ModelKind::Pca => "PCA",
+        }
+    }
+
+    /// What the estimator needs of the target.
+    pub fn needs(self) -> Option<crate::data::Task> {
+        match self {
+            ModelKind::Svm | ModelKind::Logistic => Some(crate::data::Task::Classification),
+            ModelKind::ElasticNet => Some(crate::data::Task::Regression),
+            ModelKind::Pca => None,
+        }
+    }
+}
+
+/// The chosen estimator and every family's parameters (so switching back keeps them).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ModelSpec {
+    pub kind: ModelKind,
+    pub svm: svm::SvmParams,
+    pub logistic: logistic::LogisticParams,
+    pub elastic_net: elastic_net::ElasticNetParams,
+    pub pca: pca::PcaParams,
+}
+
+impl ModelSpec {
+    pub fn validate(&self) -> Result<(), EstimatorError> {
+        match self.kind {
+            ModelKind::Svm => self.svm.validate(),
+            ModelKind::Logistic => self.logistic.validate(),
+            ModelKind::ElasticNet => self.elastic_net.validate(),
+            ModelKind::Pca => self.pca.validate(),
+        }
+    }
+}
+
+/// The training target, in the form each estimator takes.
+#[derive(Clone, Copy, Debug)]
+pub enum TargetView<'a> {
+    Classes {
+        y: ArrayView1<'a, usize>,
+        n_classes: usize,
+    },
+    Values(ArrayView1<'a, f64>),
+}
+
+/// A fitted model of any family.
+#[derive(Clone, Debug)]
+pub enum Fitted {
+    Svm(svm::SvmModel),
+    Logistic(logistic::LogisticModel),
+    ElasticNet(elastic_net::ElasticNetModel),
+    Pca(pca::PcaModel),
+}
+
+/// Fit the chosen estimator. Parameters are validated first.
+pub fn fit(
+    spec: &ModelSpec,
+    x: ArrayView2<f64>,
+    target: TargetView,
+    progress: &Progress,
+) -> Result<Fitted, EstimatorError> {
+    spec.validate()?;
+    let wrong_target = |what: &str| {
+        EstimatorError::Data(format!(
+            "{} needs {what}: choose a suitable target column (or its task) in the Columns panel",
+            spec.kind.label()
+        ))
+    };
+    match (spec.kind, target) {
+        (ModelKind::Svm, TargetView::Classes { y, n_classes }) => Ok(Fitted::Svm(svm::fit_svm(
+            &spec.svm, x, y, n_classes, progress,
+        )?)),
+        (ModelKind::Logistic, TargetView::Classes { y, n_classes }) => Ok(Fitted::Logistic(
+            logistic::fit_logistic(&spec.logistic, x, y, n_classes, progress)?,
+        )),
+        (ModelKind::ElasticNet, TargetView::Values(y)) => Ok(Fitted::ElasticNet(
+            elastic_net::fit_elastic_net(&spec.elastic_net, x, y, progress)?,
+        )),
+        (ModelKind::Pca, _) => Ok(Fitted::Pca(pca::fit_pca(&spec.pca, x, progress)?)),
+        (ModelKind::Svm | ModelKind::Logistic, TargetView::Values(_)) => {
+            Err(wrong_target("class labels, not a numeric target"))
+        }
+        (ModelKind::ElasticNet, TargetView::Classes { .. }) => {
+            Err(wrong_target("a numeric (regression) target"))
+        }
+    }
+}
+
+impl Fitted {
+    /// Class probabilities (logistic), `None` for other families.
+    pub fn predict_proba(&self, x: ArrayView2<f64>) -> Option<Array2<f64>> {
+        match self {
+            Fitted::Logistic(m) => Some(m.predict_proba(x)),
+            _ => None,
+        }
+    }
+
+    /// Predicted classes (classifiers).
+    pub fn predict_classes(&self, x: ArrayView2<f64>) -> Option<Vec<usize>> {
+        match self {
+            Fitted::Svm(m) => Some(m.predict(x)),
+            Fitted::Logistic(m) => Some(m.predict(x)),
+            _ => None,
+        }
+    }
+
+    /// Predicted values (regression).
+    pub fn predict_values(&self, x: ArrayView2<f64>) -> Option<ndarray::Array1<f64>> {
+        match self {
+            Fitted::ElasticNet(m) => Some(m.predict(x)),
+            _ => None,
+        }
+    }
+}

@@ -3,6 +3,8 @@
 //! [`crate::app::Runtime::commands`].
 
 pub mod data_panel;
+pub mod model_panel;
+pub mod model_view;
 pub mod scatter;
 pub mod table_view;
 pub mod theme;
@@ -40,7 +42,20 @@ pub fn app_ui(ui: &mut egui::Ui, app: &mut RidgelineApp) {
         .show(ui, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| data_panel::data_panel_ui(ui, app));
         });
+    if app.settings.view.tab == Tab::Model {
+        egui::Panel::right("model_panel")
+            .resizable(true)
+            .default_size(280.0)
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    model_panel::model_panel_ui(ui, app);
+                    ui.separator();
+                    model_view::metrics_panel_ui(ui, app);
+                });
+            });
+    }
     egui::CentralPanel::default().show(ui, |ui| match app.settings.view.tab {
+        Tab::Model => model_view::model_ui(ui, app),
         Tab::Scatter => scatter::scatter_ui(ui, app),
         Tab::Table => table_view::table_ui(ui, app),
     });
@@ -52,6 +67,8 @@ fn top_bar_ui(ui: &mut egui::Ui, app: &mut RidgelineApp) {
         ui.heading("Ridgeline");
         ui.separator();
         let tab = &mut app.settings.view.tab;
+        ui.selectable_value(tab, Tab::Model, "Model")
+            .on_hover_text("Fit an estimator and watch it change as you drag its sliders");
         ui.selectable_value(tab, Tab::Scatter, "Scatter")
             .on_hover_text("Two features against each other, coloured by the target");
         ui.selectable_value(tab, Tab::Table, "Table")

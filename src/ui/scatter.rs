@@ -199,18 +199,7 @@ pub fn build_series(p: &Prepared, xa: usize, ya: usize) -> Vec<Series> {
 
 /// The axes as feature indices (for model views, whose plane is always two features).
 pub fn chosen_feature_axes(app: &RidgelineApp, p: &Prepared) -> (usize, usize) {
-    let names = &p.dataset.feature_names;
-    let find = |name: &Option<String>| {
-        name.as_ref()
-            .and_then(|n| names.iter().position(|o| o == n))
-    };
-    let x = find(&app.settings.view.x_feature).unwrap_or(0);
-    let y = find(&app.settings.view.y_feature).unwrap_or(if names.len() > 1 {
-        usize::from(x == 0)
-    } else {
-        0
-    });
-    (x, y)
+    feature_axes_of(&app.settings.view, p)
 }
 
 /// Combo boxes choosing the two features of a model view's plane.
@@ -221,4 +210,20 @@ pub fn feature_axis_combos(ui: &mut egui::Ui, app: &mut RidgelineApp, p: &Prepar
     axis_combo(ui, "y axis", names, &mut ya);
     app.settings.view.x_feature = Some(names[xa].clone());
     app.settings.view.y_feature = Some(names[ya].clone());
+}
+
+/// The feature indices the view settings name (for model updates, computed off the UI).
+pub fn feature_axes_of(view: &crate::app::ViewSettings, p: &Prepared) -> (usize, usize) {
+    let names = &p.dataset.feature_names;
+    let find = |name: &Option<String>| {
+        name.as_ref()
+            .and_then(|n| names.iter().position(|o| o == n))
+    };
+    let x = find(&view.x_feature).unwrap_or(0);
+    let y = find(&view.y_feature).unwrap_or(if names.len() > 1 {
+        usize::from(x == 0)
+    } else {
+        0
+    });
+    (x, y)
 }

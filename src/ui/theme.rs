@@ -62,3 +62,76 @@ pub fn install_fonts(ctx: &egui::Context) {
     }
     ctx.set_fonts(fonts);
 }
+
+/// Background the decision-map shading fades into.
+pub const MAP_BACKGROUND: Color32 = Color32::from_rgb(24, 24, 24);
+/// Decision boundary and margins.
+pub const BOUNDARY: Color32 = Color32::WHITE;
+pub const MARGIN: Color32 = Color32::from_rgb(200, 200, 200);
+/// Ring around support vectors.
+pub const SUPPORT_RING: Color32 = Color32::from_rgb(255, 255, 255);
+
+fn mix(a: Color32, b: Color32, t: f64) -> Color32 {
+    let t = if t.is_finite() {
+        t.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let m = |x: u8, y: u8| (x as f64 + (y as f64 - x as f64) * t).round() as u8;
+    Color32::from_rgb(m(a.r(), b.r()), m(a.g(), b.g()), m(a.b(), b.b()))
+}
+
+/// The colour of one decision-map cell: the winning class's colour, stronger the surer the
+/// model is. `values` are class probabilities (`probabilities = true`) or decision values (one
+/// for two classes, > 0 meaning class 1; else one per class).
+pub fn map_color(values: &[f64], probabilities: bool) -> Color32 {
+    const MAX_STRENGTH: f64 = 0.55;
+    let (class, strength) = if probabilities {
+        let k = values.len().max(2);
+        let (c, p) = argmax(values);
+        let chance = 1.0 / k as f64;
+        (c, (p - chance) / (1.0 - chance))
+    } else if values.len() == 1 {
+        let f = values[0];
+        (usize::from(f > 0.0), f.abs().tanh())
+    } else {
+        let (c, best) = argmax(values);
+        let second = values
+            .iter()
+            .enumerate()
+            .filter(|&(k, _)| k != c)
+            .map(|(_, &v)| v)
+            .fold(f64::NEG_INFINITY, f64::max);
+        (c, (best - second).tanh())
+    };
+    mix(MAP_BACKGROUND, class_color(class), MAX_STRENGTH * strength)
+}
+
+fn argmax(values: &[f64]) -> (usize, f64) {
+    values
+        .iter()
+        .copied()
+        .enumerate()
+        .fold((0, f64::NEG_INFINITY), |best, (k, v)| {
+            if v > best.1 { (k, v) } else { best }
+        })
+}
+
+/// The image of a decision map: `values` is `(nx·ny) × k` with row `j·nx + i` at column `i`
+/// from the left and row `j` from the *bottom*.
+pub fn map_image(
+    values: ndarray::ArrayView2<f64>,
+    nx: usize,
+    ny: usize,
+    probabilities: bool,
+) -> egui::ColorImage {
+    let mut pixels = vec![MAP_BACKGROUND; nx * ny];
+    for j in 0..ny {
+        for i in 0..nx {
+            let row = values.row(j * nx + i);
+            let v: Vec<f64> = row.to_vec();
+            pixels[(ny - 1 - j) * nx + i] = map_color(&v, probabilities);
+        }
+    }
+    egui::ColorImage::new([nx, ny], pixels)
+}

@@ -1,0 +1,307 @@
+//! One live update: prepare the data, fit the chosen estimator, score it on train and test,
+//! and evaluate what the views draw (decision map, support vectors, predictions, projection).
+//! Pure computation over a dataset: the GUI runs it on the worker, the benchmarks time it.
+
+use std::time::Instant;
+
+use ndarray::{Array1, Array2, ArrayView2, Axis};
+use serde::{Deserialize, Serialize};
+
+use crate::analysis::grid::{self, GridSpec};
+use crate::analysis::metrics;
+use crate::data::prep::{Split, Standardizer};
+use crate::data::{Dataset, Target};
+use crate::estimators::{self, EstimatorError, Fitted, ModelSpec, TargetView};
+use crate::progress::Progress;
+
+/// Which features the model sees.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FitOn {
+    /// Only the two features on the plot's axes: the map is the model itself (teaching view).
+    #[default]
+    ShownPair,
+    /// Every feature; the map is a slice through the model with the others at their mean.
+    AllFeatures,
+}
+
+/// What to compute.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LiveRequest {
+    pub spec: ModelSpec,
+    pub fit_on: FitOn,
+    /// Dataset feature indices on the horizontal and vertical axes.
+    pub axes: (usize, usize),
+    /// Decision-map resolution (cells per side); 0 for none.
+    pub grid_size: usize,
+    pub standardize: bool,
+}
+
+/// Scores on one part of the data.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Scores {
+    pub n: usize,
+    pub accuracy: Option<f64>,
+    pub log_loss: Option<f64>,
+    /// Rows: true class, columns: predicted class.
+    pub confusion: Option<Array2<usize>>,
+    pub r2: Option<f64>,
+    pub mse: Option<f64>,
+}
+
+/// What the shading of a decision map means.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MapKind {
+    /// Columns are class probabilities.
+    Probability,
+    /// Columns are decision values f(x) (one column for two classes, one per class else).
+    Decision,
+}
+
+/// A model evaluated over the plane of the two shown features, in the data's own units.
+#[derive(Clone, Debug)]
+pub struct DecisionMap {
+    pub spec: GridSpec,
+    /// `(nx·ny) × k`, row `j·nx + i` at `(spec.x_at(i), spec.y_at(j))`.
+    pub values: Array2<f64>,
+    pub kind: MapKind,
+}
+
+/// A principal axis drawn over the data: from the mean, ±√λ along the component.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AxisSegment {
+    pub from: [f64; 2],
+    pub to: [f64; 2],
+}
+
+/// Everything one live update produces.
+#[derive(Clone, Debug)]
+pub struct LiveResult {
+    pub fitted: Fitted,
+    /// Dataset feature indices the model was fitted on, in order.
+    pub features: Vec<usize>,
+    pub scaler: Standardizer,
+    pub train: Scores,
+    pub test: Option<Scores>,
+    pub map: Option<DecisionMap>,
+    /// Dataset rows that are support vectors (SVM).
+    pub support_rows: Vec<usize>,
+    /// Predicted value for every dataset row (regression).
+    pub predictions: Option<Array1<f64>>,
+    /// Projection z of every dataset row (PCA), `n × k`.
+    pub projection: Option<Array2<f64>>,
+    /// Sample covariance of the projected training rows (PCA): diagonal, with λᵢ on it.
+    pub z_covariance: Option<Array2<f64>>,
+    /// Principal axes in the plane of the shown features (PCA).
+    pub axis_segments: Vec<AxisSegment>,
+    pub fit_ms: f64,
+    pub grid_ms: f64,
+}
+
+/// Run one update.
+pub fn run(
+    ds: &Dataset,
+    split: &Split,
+    req: &LiveRequest,
+    progress: &Progress,
+) -> Result<LiveResult, EstimatorError> {
+    let p = ds.n_features();
+    let (a, b) = req.axes;
+    if a >= p || b >= p {
+        return Err(EstimatorError::Data(
+            "the plot's axes must both be features".into(),
+        ));
+    }
+    let features: Vec<usize> = match req.fit_on {
+        FitOn::ShownPair if a != b => vec![a, b],
+        FitOn::ShownPair => vec![a],
+        FitOn::AllFeatures => (0..p).collect(),
+    };
+    if split.train.len() < 2 {
+        return Err(EstimatorError::Data(
+            "fewer than 2 training rows: lower the test share".into(),
+        ));
+    }
+    let x_all = ds.x.select(Axis(1), &features);
+    let scaler = if req.standardize {
+        Standardizer::fit(x_all.view(), &split.train)
+    } else {
+        Standardizer::identity(features.len())
+    };
+    let z_all = scaler.transform(x_all.view());
+    let z_train = z_all.select(Axis(0), &split.train);
+
+    let train_y_classes: Vec<usize>;
+    let train_y_values: Vec<f64>;
+    let target = match &ds.target {
+        Target::Classes { y, names } => {
+            train_y_classes = split.train.iter().map(|&i| y[i]).collect();
+            TargetView::Classes {
+                y: ndarray::ArrayView1::from(&train_y_classes[..]),
+                n_classes: names.len(),
+            }
+        }
+        Target::Values(v) => {
+            train_y_values = split.train.iter().map(|&i| v[i]).collect();
+            TargetView::Values(ndarray::ArrayView1::from(&train_y_values[..]))
+        }
+    };
+
+    let start = Instant::now();
+    let fitted = estimators::fit(&req.spec, z_train.view(), target, progress)?;
+    let fit_ms = start.elapsed().as_secs_f64() * 1e3;
+    progress.check()?;
+
+    let train = score(&fitted, &z_all, ds, &split.train);
+    let test = (!split.test.is_empty()).then(|| score(&fitted, &z_all, ds, &split.test));
+
+    // The decision map, in the plane of the shown features (classifiers only).
+    let start = Instant::now();
+    let map = match (&fitted, req.grid_size) {
+        (Fitted::Svm(_) | Fitted::Logistic(_), n) if n >= 2 && a != b => {
+            let xs: Vec<f64> = ds.x.column(a).to_vec();
+            let ys: Vec<f64> = ds.x.column(b).to_vec();
+            let spec = GridSpec::around(&xs, &ys, 0.08, n, n);
+            // Features off the axes sit at their training mean (0 after standardising).
+            let base = x_all
+                .select(Axis(0), &split.train)
+                .mean_axis(Axis(0))
+                .unwrap_or_else(|| Array1::zeros(features.len()));
+            let fa = features.iter().position(|&f| f == a).unwrap_or(0);
+            let fb = features.iter().position(|&f| f == b).unwrap_or(0);
+            let (values, kind) = match &fitted {
+                Fitted::Logistic(m) => (
+                    grid::evaluate(&spec, base.view(), fa, fb, |pts| {
+                        m.predict_proba(scaler.transform(pts).view())
+                    }),
+                    MapKind::Probability,
+                ),
+                Fitted::Svm(m) => (
+                    grid::evaluate(&spec, base.view(), fa, fb, |pts| {
+                        m.decision_function(scaler.transform(pts).view())
+                    }),
+                    MapKind::Decision,
+                ),
+                _ => unreachable!("matched above"),
+            };
+            Some(DecisionMap { spec, values, kind })
+        }
+        _ => None,
+    };
+    let grid_ms = start.elapsed().as_secs_f64() * 1e3;
+
+    let support_rows = match &fitted {
+        Fitted::Svm(m) => m
+            .support_indices()
+            .iter()
+            .map(|&k| split.train[k])
+            .collect(),
+        _ => Vec::new(),
+    };
+    let predictions = fitted.predict_values(z_all.view());
+
+    let (projection, z_covariance, axis_segments) = match &fitted {
+        Fitted::Pca(m) => {
+            let z = m.transform(z_all.view());
+            let z_train = z.select(Axis(0), &split.train);
+            let cov = covariance(z_train.view());
+            let segments = principal_axes(m, &scaler, &features, a, b);
+            (Some(z), Some(cov), segments)
+        }
+        _ => (None, None, Vec::new()),
+    };
+
+    Ok(LiveResult {
+        fitted,
+        features,
+        scaler,
+        train,
+        test,
+        map,
+        support_rows,
+        predictions,
+        projection,
+        z_covariance,
+        axis_segments,
+        fit_ms,
+        grid_ms,
+    })
+}
+
+fn score(fitted: &Fitted, z_all: &Array2<f64>, ds: &Dataset, rows: &[usize]) -> Scores {
+    let z = z_all.select(Axis(0), rows);
+    let mut s = Scores {
+        n: rows.len(),
+        ..Default::default()
+    };
+    match &ds.target {
+        Target::Classes { y, names } => {
+            let truth: Vec<usize> = rows.iter().map(|&i| y[i]).collect();
+            if let Some(pred) = fitted.predict_classes(z.view()) {
+                s.accuracy = Some(metrics::accuracy(&truth, &pred));
+                s.confusion = Some(metrics::confusion_matrix(&truth, &pred, names.len()));
+            }
+            if let Some(proba) = fitted.predict_proba(z.view()) {
+                s.log_loss = Some(metrics::log_loss(&truth, proba.view()));
+            }
+        }
+        Target::Values(v) => {
+            if let Some(pred) = fitted.predict_values(z.view()) {
+                let truth: Vec<f64> = rows.iter().map(|&i| v[i]).collect();
+                let pred = pred.to_vec();
+                s.r2 = Some(metrics::r2(&truth, &pred));
+                s.mse = Some(metrics::mse(&truth, &pred));
+            }
+        }
+    }
+    s
+}
+
+/// Sample covariance (divisor n − 1) of the rows of `z`.
+pub fn covariance(z: ArrayView2<f64>) -> Array2<f64> {
+    let n = z.nrows();
+    let mean = z
+        .mean_axis(Axis(0))
+        .unwrap_or_else(|| Array1::zeros(z.ncols()));
+    let c = &z - &mean;
+    c.t().dot(&c) / (n.max(2) - 1) as f64
+}
+
+/// Each principal axis as a segment through the mean, ±√λᵢ long, projected onto the plane of
+/// features `a`, `b` and mapped back to the data's own units.
+fn principal_axes(
+    m: &estimators::pca::PcaModel,
+    scaler: &Standardizer,
+    features: &[usize],
+    a: usize,
+    b: usize,
+) -> Vec<AxisSegment> {
+    let (Some(fa), Some(fb)) = (
+        features.iter().position(|&f| f == a),
+        features.iter().position(|&f| f == b),
+    ) else {
+        return Vec::new();
+    };
+    if fa == fb {
+        return Vec::new();
+    }
+    let to_raw = |k: usize, z: f64| z * scaler.std[k] + scaler.mean[k];
+    let mean = m.mean();
+    m.components()
+        .rows()
+        .into_iter()
+        .zip(m.explained_variance().iter())
+        .map(|(c, &lambda)| {
+            let r = lambda.max(0.0).sqrt();
+            let end = |s: f64| {
+                [
+                    to_raw(fa, mean[fa] + s * r * c[fa]),
+                    to_raw(fb, mean[fb] + s * r * c[fb]),
+                ]
+            };
+            AxisSegment {
+                from: end(-1.0),
+                to: end(1.0),
+            }
+        })
+        .collect()
+}
