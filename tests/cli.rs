@@ -140,3 +140,210 @@ fn a_directory_is_one_line_and_exit_2() {
         1
     );
 }
+
+fn write_csv(dir: &tempfile::TempDir, name: &str, text: &str) -> String {
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+fn close(a: f64, b: f64, tol: f64) -> bool {
+    (a - b).abs() <= tol
+}
+
+#[test]
+fn fit_ridge_and_lasso_match_their_closed_forms() {
+    // y = 2x on x = 1..4. Centred: Sxx = Σ(x − x̄)² = 5, Sxy = 10, n = 4.
+    // Ridge (objective 1/(2n)‖y − Xw − b‖² + α/2 w²): w = Sxy / (Sxx + nα).
+    // Lasso (α‖w‖₁): w = S(Sxy/n, α) / (Sxx/n), S the soft threshold. b = ȳ − w·x̄.
+    let dir = tempfile::tempdir().unwrap();
+    let data = write_csv(&dir, "line.csv", "x,y\n1,2\n2,4\n3,6\n4,8\n");
+    let v = json(&ridgeline(&[
+        "fit",
+        "--data",
+        &data,
+        "--model",
+        "ridge",
+        "--alpha",
+        "0.5",
+        "--no-standardize",
+        "--task",
+        "regression",
+    ]));
+    let w = 10.0 / (5.0 + 4.0 * 0.5);
+    assert!(close(v["coef"][0].as_f64().unwrap(), w, 1e-5), "{v}");
+    assert!(
+        close(v["intercept"].as_f64().unwrap(), 5.0 - w * 2.5, 1e-5),
+        "{v}"
+    );
+
+    let v = json(&ridgeline(&[
+        "fit",
+        "--data",
+        &data,
+        "--model",
+        "lasso",
+        "--alpha",
+        "0.5",
+        "--no-standardize",
+        "--task",
+        "regression",
+    ]));
+    let w = (10.0 / 4.0 - 0.5) / (5.0 / 4.0);
+    assert!(close(v["coef"][0].as_f64().unwrap(), w, 1e-5), "{v}");
+    assert!(
+        close(v["intercept"].as_f64().unwrap(), 5.0 - w * 2.5, 1e-5),
+        "{v}"
+    );
+    assert_eq!(v["n_nonzero"], 1);
+    // R² by hand: ŷ = 1.6x + 1 gives 2.6, 4.2, 5.8, 7.4 against 2, 4, 6, 8:
+    // SSE = 0.36 + 0.04 + 0.04 + 0.36 = 0.8, SST = 20, so R² = 0.96 and MSE = 0.2.
+    assert!(close(v["r2"].as_f64().unwrap(), 0.96, 1e-6), "{v}");
+    assert!(close(v["mse"].as_f64().unwrap(), 0.2, 1e-6), "{v}");
+}
+
+#[test]
+fn fit_pca_of_a_known_cross() {
+    // Points (±3, 0) and (0, ±1): sample variances 18/3 = 6 and 2/3, total 20/3.
+    let dir = tempfile::tempdir().unwrap();
+    let data = write_csv(
+        &dir,
+        "cross.csv",
+        "a,b,label\n3,0,p\n-3,0,p\n0,1,q\n0,-1,q\n",
+    );
+    let v = json(&ridgeline(&[
+        "fit",
+        "--data",
+        &data,
+        "--model",
+        "pca",
+        "--components",
+        "2",
+        "--no-standardize",
+    ]));
+    let ev: Vec<f64> = serde_json::from_value(v["explained_variance"].clone()).unwrap();
+    let ratio: Vec<f64> = serde_json::from_value(v["explained_variance_ratio"].clone()).unwrap();
+    assert!(
+        close(ev[0], 6.0, 1e-9) && close(ev[1], 2.0 / 3.0, 1e-9),
+        "{ev:?}"
+    );
+    assert!(
+        close(ratio[0], 0.9, 1e-9) && close(ratio[1], 0.1, 1e-9),
+        "{ratio:?}"
+    );
+    // Singular values of the centred data: √(λ·(n − 1)) = √18 and √2.
+    let sv: Vec<f64> = serde_json::from_value(v["singular_values"].clone()).unwrap();
+    assert!(close(sv[0], 18f64.sqrt(), 1e-9) && close(sv[1], 2f64.sqrt(), 1e-9));
+    assert_eq!(v["components"][0], serde_json::json!([1.0, 0.0]));
+}
+
+#[test]
+fn fit_a_linear_svm_on_two_points() {
+    // Two points at x = ±1: the maximum-margin separator is x = 0 and both are support vectors.
+    let dir = tempfile::tempdir().unwrap();
+    let data = write_csv(&dir, "two.csv", "x,y\n-1,neg\n1,pos\n");
+    let v = json(&ridgeline(&[
+        "fit",
+        "--data",
+        &data,
+        "--model",
+        "svm",
+        "--kernel",
+        "linear",
+        "--c",
+        "10",
+        "--no-standardize",
+    ]));
+    assert_eq!(v["n_support"], 2);
+    assert_eq!(v["accuracy"], 1.0);
+    assert_eq!(v["classes"], serde_json::json!(["neg", "pos"]));
+}
+
+#[test]
+fn fit_with_a_split_and_cross_validation() {
+    let v = json(&ridgeline(&[
+        "fit",
+        "--dataset",
+        "iris",
+        "--model",
+        "logistic",
+        "--c",
+        "1",
+        "--test-size",
+        "0.2",
+        "--cv",
+        "5",
+    ]));
+    // 150 rows, 20 % stratified: round(0.2 · 50) = 10 per species held out.
+    assert_eq!(v["n_samples"], 120);
+    assert_eq!(v["n_test"], 30);
+    assert_eq!(
+        v["coef"].as_array().unwrap().len(),
+        3,
+        "softmax: one row per class"
+    );
+    let folds: Vec<f64> = serde_json::from_value(v["cv"]["folds"].clone()).unwrap();
+    assert_eq!(folds.len(), 5);
+    let mean = folds.iter().sum::<f64>() / 5.0;
+    assert!(close(v["cv"]["mean"].as_f64().unwrap(), mean, 1e-12));
+    let (lo, hi) = (
+        v["cv"]["ci95"][0].as_f64().unwrap(),
+        v["cv"]["ci95"][1].as_f64().unwrap(),
+    );
+    assert!(lo <= mean && mean <= hi);
+    // Logistic regression separates iris well (published accuracies are ~0.95+).
+    assert!(v["test_accuracy"].as_f64().unwrap() > 0.85, "{v}");
+    assert!(v["log_loss"].as_f64().unwrap() > 0.0);
+}
+
+#[test]
+fn fit_errors_are_one_line_and_exit_2() {
+    assert_one_line_error(
+        &ridgeline(&["fit", "--dataset", "diabetes", "--model", "svm"]),
+        "needs class labels",
+    );
+    assert_one_line_error(
+        &ridgeline(&["fit", "--dataset", "iris", "--model", "svm", "--c", "0"]),
+        "C must be",
+    );
+    assert_one_line_error(
+        &ridgeline(&[
+            "fit",
+            "--dataset",
+            "iris",
+            "--model",
+            "logistic",
+            "--test-size",
+            "2",
+        ]),
+        "--test-size",
+    );
+    assert_one_line_error(
+        &ridgeline(&[
+            "fit",
+            "--dataset",
+            "iris",
+            "--model",
+            "pca",
+            "--components",
+            "9",
+        ]),
+        "n_components",
+    );
+    assert_one_line_error(
+        &ridgeline(&[
+            "fit",
+            "--dataset",
+            "iris",
+            "--model",
+            "svm",
+            "--gamma",
+            "wide",
+        ]),
+        "--gamma",
+    );
+    assert_one_line_error(
+        &ridgeline(&["fit", "--dataset", "iris", "--model", "knn"]),
+        "knn",
+    );
+}

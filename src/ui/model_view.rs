@@ -475,7 +475,16 @@ fn metrics_ui(ui: &mut egui::Ui, p: &Prepared, view: &ModelView) {
             ui.label(format!("iterations {}", m.n_iter()));
         }
         Fitted::Logistic(m) => {
-            ui.label(format!("iterations {}", m.n_iter()));
+            ui.label(format!(
+                "{} (‖∇‖ = {})",
+                if m.converged() {
+                    "converged"
+                } else {
+                    "not converged: raise max_iter"
+                },
+                fmt_num(m.grad_norm())
+            ))
+            .on_hover_text("Norm of the objective's gradient at the fitted weights");
             ui.label(format!(
                 "classes {} ({})",
                 m.n_classes(),
