@@ -19,7 +19,7 @@ use crate::data::dataset::{Dataset, Roles, build_dataset, resolve_column};
 use crate::data::prep::{PrepSettings, Split, split};
 use crate::data::stats::{ColumnStats, column_stats};
 use crate::data::{Source, Table, load_source};
-use crate::estimators::{EstimatorError, ModelSpec};
+use crate::estimators::{EstimatorError, ModelKind, ModelSpec};
 use crate::progress::Progress;
 use crate::worker::{JobError, Lane};
 
@@ -241,6 +241,12 @@ pub struct Startup {
     pub screenshot: Option<PathBuf>,
     /// `--view`.
     pub tab: Option<Tab>,
+    /// `--model`.
+    pub model: Option<ModelKind>,
+    /// `--model lasso|ridge` preset the elastic net's l1_ratio.
+    pub l1_ratio: Option<f64>,
+    /// `--all-features`.
+    pub all_features: bool,
 }
 
 pub struct RidgelineApp {
@@ -276,6 +282,15 @@ impl RidgelineApp {
         }
         if let Some(tab) = startup.tab {
             settings.view.tab = tab;
+        }
+        if let Some(kind) = startup.model {
+            settings.model.spec.kind = kind;
+        }
+        if let Some(r) = startup.l1_ratio {
+            settings.model.spec.elastic_net.l1_ratio = r;
+        }
+        if startup.all_features {
+            settings.model.fit_on = FitOn::AllFeatures;
         }
         let screenshot = startup.screenshot.map(|path| ScreenshotState {
             path,
@@ -338,6 +353,15 @@ impl RidgelineApp {
                 ));
             }
         };
+        let (model, l1_ratio) = match args.model.as_deref() {
+            None => (None, None),
+            Some("svm") => (Some(ModelKind::Svm), None),
+            Some("logistic") => (Some(ModelKind::Logistic), None),
+            Some("lasso") => (Some(ModelKind::ElasticNet), Some(1.0)),
+            Some("ridge") => (Some(ModelKind::ElasticNet), Some(0.0)),
+            Some("pca") => (Some(ModelKind::Pca), None),
+            Some(_) => (Some(ModelKind::ElasticNet), None),
+        };
         Ok(Self::new(
             &cc.egui_ctx,
             Startup {
@@ -346,6 +370,9 @@ impl RidgelineApp {
                 target: args.target.clone(),
                 screenshot: args.screenshot.clone(),
                 tab,
+                model,
+                l1_ratio,
+                all_features: args.all_features,
             },
         ))
     }
@@ -615,7 +642,13 @@ impl RidgelineApp {
             prepared,
             LiveRequest {
                 spec: self.settings.model.spec.clone(),
-                fit_on: self.settings.model.fit_on,
+                // A regression's coefficient chart is about every feature.
+                fit_on: if self.settings.model.spec.kind == crate::estimators::ModelKind::ElasticNet
+                {
+                    FitOn::AllFeatures
+                } else {
+                    self.settings.model.fit_on
+                },
                 axes,
                 grid_size: if coarse { GRID_COARSE } else { GRID_FINE },
                 standardize: self.settings.prep.standardize,

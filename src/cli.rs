@@ -48,9 +48,15 @@ pub struct GuiArgs {
     /// Save a screenshot of the window to this PNG once the first results are drawn, then quit.
     #[arg(long, value_name = "OUT.png")]
     pub screenshot: Option<PathBuf>,
-    /// With --screenshot: which view to show first (data, table).
-    #[arg(long, value_name = "VIEW", requires = "screenshot")]
+    /// Which view to show first: model, scatter or table.
+    #[arg(long, value_name = "VIEW", value_parser = ["model", "scatter", "data", "table"])]
     pub view: Option<String>,
+    /// Which estimator to show: svm, logistic, elasticnet, lasso, ridge or pca.
+    #[arg(long, value_name = "M", value_parser = ["svm", "logistic", "elasticnet", "lasso", "ridge", "pca"])]
+    pub model: Option<String>,
+    /// Fit on every feature instead of the two shown ones.
+    #[arg(long)]
+    pub all_features: bool,
     /// Start from default settings instead of the remembered session (nothing is forgotten).
     #[arg(long)]
     pub fresh: bool,

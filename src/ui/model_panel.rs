@@ -52,6 +52,11 @@ pub fn model_panel_ui(ui: &mut egui::Ui, app: &mut RidgelineApp) {
         .as_ref()
         .and_then(|d| d.prepared.as_ref().ok())
         .map_or(2, |p| p.dataset.n_features());
+    // The γ the last SVM fit used, shown while "scale" chooses it.
+    let gamma_used = match app.rt.model.as_ref().map(|m| &m.result.fitted) {
+        Some(crate::estimators::Fitted::Svm(m)) => Some(m.gamma()),
+        _ => None,
+    };
     let ModelSettings { spec, fit_on } = &mut app.settings.model;
     egui::ComboBox::from_label("Estimator")
         .selected_text(spec.kind.label())
@@ -60,13 +65,15 @@ pub fn model_panel_ui(ui: &mut egui::Ui, app: &mut RidgelineApp) {
                 ui.selectable_value(&mut spec.kind, kind, kind.label());
             }
         });
-    ui.horizontal(|ui| {
-        ui.label("fit on");
-        ui.selectable_value(fit_on, FitOn::ShownPair, "shown pair")
-            .on_hover_text(FIT_ON_TIP);
-        ui.selectable_value(fit_on, FitOn::AllFeatures, "all features")
-            .on_hover_text(FIT_ON_TIP);
-    });
+    if spec.kind != ModelKind::ElasticNet {
+        ui.horizontal(|ui| {
+            ui.label("fit on");
+            ui.selectable_value(fit_on, FitOn::ShownPair, "shown pair")
+                .on_hover_text(FIT_ON_TIP);
+            ui.selectable_value(fit_on, FitOn::AllFeatures, "all features")
+                .on_hover_text(FIT_ON_TIP);
+        });
+    }
     ui.separator();
     match spec.kind {
         ModelKind::Svm => {
@@ -86,7 +93,7 @@ pub fn model_panel_ui(ui: &mut egui::Ui, app: &mut RidgelineApp) {
                 let mut scale = p.gamma == Gamma::Scale;
                 let mut g = match p.gamma {
                     Gamma::Value(g) => g,
-                    Gamma::Scale => 1.0 / n_features.max(1) as f64,
+                    Gamma::Scale => gamma_used.unwrap_or(1.0 / n_features.max(1) as f64),
                 };
                 ui.horizontal(|ui| {
                     let r = ui.add_enabled(!scale, log_slider(&mut g, 1e-3, 1e2, "gamma"));

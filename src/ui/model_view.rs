@@ -27,7 +27,10 @@ pub fn model_ui(ui: &mut egui::Ui, app: &mut RidgelineApp) {
         }
     };
     ui.horizontal(|ui| {
-        crate::ui::scatter::feature_axis_combos(ui, app, &current);
+        // A regression's views are about every feature: no plane to choose.
+        if app.settings.model.spec.kind != crate::estimators::ModelKind::ElasticNet {
+            crate::ui::scatter::feature_axis_combos(ui, app, &current);
+        }
         if app.model_busy() {
             ui.spinner()
                 .on_hover_text("Computing; the last result stays on screen");
@@ -250,8 +253,10 @@ fn regression_ui(ui: &mut egui::Ui, p: &Prepared, result: &LiveResult) {
             })
         })
         .collect();
+    // Horizontal bars, one named grid line per feature.
     Plot::new("coefficients")
-        .x_axis_formatter(move |mark, _| {
+        .y_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 5.0, 10.0]))
+        .y_axis_formatter(move |mark, _| {
             let k = mark.value.round();
             if (mark.value - k).abs() < 1e-6 && k >= 0.0 {
                 names.get(k as usize).cloned().unwrap_or_default()
@@ -259,9 +264,9 @@ fn regression_ui(ui: &mut egui::Ui, p: &Prepared, result: &LiveResult) {
                 String::new()
             }
         })
-        .y_axis_label("w")
+        .x_axis_label("w")
         .show(ui, |plot_ui| {
-            plot_ui.bar_chart(BarChart::new("coefficients", bars).width(0.7));
+            plot_ui.bar_chart(BarChart::new("coefficients", bars).width(0.7).horizontal());
         });
 }
 
