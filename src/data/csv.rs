@@ -121,7 +121,7 @@ fn read_bytes(path: &Path) -> std::io::Result<Vec<u8>> {
         const PART: usize = 4 << 20;
         let file = std::fs::File::open(path)?;
         let len = usize::try_from(file.metadata()?.len()).unwrap_or(usize::MAX);
-        if len >= 2 * PART && len < usize::MAX {
+        if (2 * PART..usize::MAX).contains(&len) {
             let mut buf = vec![0u8; len];
             let parallel = buf
                 .par_chunks_mut(PART)
@@ -217,6 +217,11 @@ enum ChunkErr {
     /// An earlier chunk failed: this one was not parsed.
     Skipped,
 }
+
+/// A parsed chunk: its rows and its number of lines.
+type ChunkResult = Result<(Sink, usize), ChunkErr>;
+/// A parsed chunk of the fast path, with the text columns it was parsed with.
+type Parsed = (Sink, usize, Vec<bool>);
 
 /// Receives the rows of one chunk (or of the whole file on the quoted path).
 struct Sink {
@@ -658,7 +663,7 @@ fn parse_fast(
     let snapshot =
         |kt: &[AtomicBool]| -> Vec<bool> { kt.iter().map(|b| b.load(Ordering::Relaxed)).collect() };
 
-    let results: Vec<Result<(Sink, usize, Vec<bool>), ChunkErr>> = pieces
+    let results: Vec<Result<Parsed, ChunkErr>> = pieces
         .par_iter()
         .enumerate()
         .map(|(i, piece)| {
@@ -711,7 +716,7 @@ fn parse_fast(
     }
     // Chunks parsed before another chunk found a column to be text: parse them again.
     // (This cannot fail: their new text columns held only numbers and missing tokens.)
-    let redone: Vec<(usize, Result<(Sink, usize), ChunkErr>)> = to_redo
+    let redone: Vec<(usize, ChunkResult)> = to_redo
         .par_iter()
         .map(|&i| (i, parse_chunk(pieces[i], delimiter, &final_text)))
         .collect();
@@ -764,7 +769,7 @@ fn split_at_newlines(data: &[u8], target: usize) -> Vec<&[u8]> {
 /// Numeric cells take a shortcut: the number is parsed straight from the cursor and the byte
 /// after it must end the field; anything else (spaces, missing tokens, text) takes the general
 /// route, which finds the field's end first.
-fn parse_chunk(chunk: &[u8], delimiter: u8, is_text: &[bool]) -> Result<(Sink, usize), ChunkErr> {
+fn parse_chunk(chunk: &[u8], delimiter: u8, is_text: &[bool]) -> ChunkResult {
     let ncols = is_text.len();
     // A guess of the row count from the first line's length, for the numeric columns.
     let first_len = memchr::memchr(b'\n', chunk).map_or(chunk.len(), |i| i + 1);
