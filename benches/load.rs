@@ -4,7 +4,8 @@
 //! The files are generated once into `target/bench-data/` with seeded standard-normal values
 //! written like numpy's `repr` (shortest round-trip digits, usually 16-17 significant digits;
 //! exponent notation below 1e-4), as `pandas.DataFrame.to_csv(index=False)` writes them.
-//! `RIDGELINE_BENCH_CSV=/path/file.csv` benchmarks that file instead of the 1M-row one.
+//! `RIDGELINE_BENCH_CSV=/path/file.csv` benchmarks that file instead of the 1M-row one;
+//! `RIDGELINE_BEST_OF=5` also prints the best of 5 loads, as the pandas script does.
 //!
 //! Compare with pandas on the same file:
 //! `python3 scripts/bench_pandas.py target/bench-data/normal_1000000x10.csv`.
@@ -92,6 +93,22 @@ fn load(c: &mut Criterion) {
         t.format.as_ref().map_or(0, |f| f.bytes)
     );
     drop(t);
+    // Best of N, the statistic scripts/bench_pandas.py prints, for a like-for-like comparison.
+    if let Some(n) = std::env::var("RIDGELINE_BEST_OF")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+    {
+        let best = (0..n.max(1))
+            .map(|_| {
+                let start = std::time::Instant::now();
+                let t =
+                    read_csv_file(&big, &CsvOptions::default(), &Progress::new()).expect("load");
+                black_box(t.n_rows);
+                start.elapsed().as_secs_f64()
+            })
+            .fold(f64::INFINITY, f64::min);
+        eprintln!("read_csv_file best of {n}: {best:.3} s");
+    }
     group.bench_function("1m_rows_x10", |b| {
         b.iter(|| {
             let t = read_csv_file(&big, &CsvOptions::default(), &Progress::new()).expect("load");

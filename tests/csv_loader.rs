@@ -156,6 +156,32 @@ fn explicit_options_win() {
 }
 
 #[test]
+fn a_delimiter_that_can_be_part_of_a_number() {
+    // With `.` as the delimiter "1.5" is two fields, never the number 1.5.
+    let opts = CsvOptions {
+        delimiter: Some(b'.'),
+        has_header: None,
+    };
+    let t = parse_csv(b"a.b\n1.5\n-2.e3\n", "d.csv", &opts, &Progress::new()).unwrap();
+    assert_eq!(num(&t, "a"), [1.0, -2.0]);
+    assert_eq!(text(&t, "b").0, [s("5"), s("e3")]);
+}
+
+#[test]
+fn trailing_delimiter_and_junk_after_numbers() {
+    // A trailing delimiter makes an unnamed, empty last column.
+    let t = ok("a,b,\n1,2,\n3,4,");
+    assert_eq!(t.column_names(), ["a", "b", "col3"]);
+    assert_eq!(num_opt(&t, "col3"), [None, None]);
+    assert_eq!(num(&t, "b"), [2.0, 4.0]);
+    // A number followed by other characters is text.
+    let t = ok("a,b\n1,2\n1.5x,3\n2 ,4\r\n");
+    assert_eq!(text(&t, "a").0, [s("1"), s("1.5x"), s("2")]);
+    assert_eq!(text(&t, "a").1, Some((3, "1.5x".to_string())));
+    assert_eq!(num(&t, "b"), [2.0, 3.0, 4.0]);
+}
+
+#[test]
 fn quote_or_line_break_is_not_a_delimiter() {
     for d in [b'"', b'\n', b'\r'] {
         let opts = CsvOptions {
@@ -652,4 +678,20 @@ fn file_on_disk_loads_like_bytes() {
     assert_eq!(num_opt(&t, "y"), [Some(2.0), None]);
     let fmt = t.format.unwrap();
     assert_eq!((fmt.delimiter, fmt.had_bom, fmt.bytes), (';', true, 19));
+}
+
+#[test]
+fn large_file_on_disk_is_read_whole() {
+    // Over 8 MB: read by several threads into parts of one buffer.
+    let rows = 800_000;
+    let body = numeric_body(rows);
+    assert!(body.len() > 8 << 20);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.csv");
+    std::fs::write(&path, &body).unwrap();
+    let t = read_csv_file(&path, &CsvOptions::default(), &Progress::new()).unwrap();
+    assert_eq!(t.n_rows, rows);
+    assert_eq!(t.format.as_ref().unwrap().bytes, body.len() as u64);
+    let b = num(&t, "b");
+    assert!(b.iter().enumerate().all(|(i, &x)| x == i as f64 * 0.5));
 }
