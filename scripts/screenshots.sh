@@ -1,14 +1,23 @@
 #!/usr/bin/env bash
-# Refresh screenshots/: the app photographs its own window under Xvfb (--screenshot).
+# Refresh screenshots/: the app photographs its own window under Xvfb (--screenshot), once the
+# data and the model are ready.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 cargo build --release --locked
-export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-$(mktemp -d)}
+if [ -z "${XDG_RUNTIME_DIR:-}" ] || [ ! -d "${XDG_RUNTIME_DIR}" ]; then
+  XDG_RUNTIME_DIR=$(mktemp -d)
+  export XDG_RUNTIME_DIR
+fi
+mkdir -p screenshots
 shot() { # NAME ARGS...
   local name=$1; shift
-  xvfb-run -a -s "-screen 0 1280x800x24" target/release/ridgeline --fresh "$@" --screenshot "screenshots/$name.png"
+  xvfb-run -a -s "-screen 0 1280x800x24" target/release/ridgeline --fresh "$@" \
+    --screenshot "screenshots/$name.png"
 }
-shot scatter-moons --dataset moons
-shot scatter-iris --dataset iris
+shot svm-moons --dataset moons --model svm
+shot logistic-iris --dataset iris --model logistic
+shot lasso-diabetes --dataset diabetes --model lasso
+shot pca-iris --dataset iris --model pca
+shot scatter-winequality --dataset winequality --view scatter
 shot table-winequality --dataset winequality --view table

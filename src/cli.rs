@@ -69,7 +69,7 @@ pub enum Command {
     /// Show how the data was read: one JSON object.
     Inspect(DataArgs),
     /// Fit a model and print its parameters and metrics: one JSON object.
-    Fit(FitArgs),
+    Fit(Box<FitArgs>),
 }
 
 /// Which data to use: a built-in (`--dataset`) or a file (`--data`).

@@ -301,7 +301,7 @@ fn the_default_window_renders_like_its_snapshot() {
     // A little slack for software rasterisers on other CPUs (anti-aliasing may differ).
     let options = egui_kittest::SnapshotOptions::new()
         .threshold(1.0)
-        .failed_pixel_count_threshold(200);
+        .max_failed_pixels(200);
     egui_kittest::image_snapshot_options(&image, "main_window", &options);
 }
 

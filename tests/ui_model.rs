@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use egui::accesskit::Role;
 use egui_kittest::Harness;
-use egui_kittest::kittest::{NodeT as _, Queryable as _};
+use egui_kittest::kittest::Queryable as _;
 use ridgeline::app::{RidgelineApp, Startup};
 use ridgeline::data::builtin::Builtin;
 use ridgeline::data::{RealDataset, Source};
