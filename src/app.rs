@@ -26,6 +26,9 @@ use crate::worker::{JobError, Lane};
 /// Decision-map resolution when the hand stops, and while a slider is being dragged.
 pub const GRID_FINE: usize = 200;
 pub const GRID_COARSE: usize = 60;
+/// The window fits an SVM on at most this many training rows (a seeded sample, and the view
+/// says so): the solver's kernel matrix grows as n², and the picture should follow the hand.
+pub const MAX_LIVE_SVM_ROWS: usize = 3_000;
 
 /// Key of the settings in eframe's storage.
 pub const SETTINGS_KEY: &str = "ridgeline-settings";
@@ -652,6 +655,7 @@ impl RidgelineApp {
                 axes,
                 grid_size: if coarse { GRID_COARSE } else { GRID_FINE },
                 standardize: self.settings.prep.standardize,
+                max_svm_rows: Some(MAX_LIVE_SVM_ROWS),
             },
         ))
     }

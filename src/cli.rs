@@ -395,6 +395,7 @@ fn fit_json(args: &FitArgs) -> Result<Value, CliError> {
         axes: (0, 0),
         grid_size: 0,
         standardize: prep.standardize,
+        max_svm_rows: None,
     };
     let progress = Progress::new();
     let result = live::run(&ds, &split, &request, &progress)?;

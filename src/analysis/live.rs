@@ -11,8 +11,10 @@ use crate::analysis::grid::{self, GridSpec};
 use crate::analysis::metrics;
 use crate::data::prep::{Split, Standardizer};
 use crate::data::{Dataset, Target};
-use crate::estimators::{self, EstimatorError, Fitted, ModelSpec, TargetView};
+use crate::estimators::{self, EstimatorError, Fitted, ModelKind, ModelSpec, TargetView};
 use crate::progress::Progress;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
 
 /// Which features the model sees.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -34,6 +36,9 @@ pub struct LiveRequest {
     /// Decision-map resolution (cells per side); 0 for none.
     pub grid_size: usize,
     pub standardize: bool,
+    /// Fit the SVM on at most this many training rows (a seeded random sample): its kernel
+    /// matrix grows as n². `None` fits on every row (and larger data is refused).
+    pub max_svm_rows: Option<usize>,
 }
 
 /// Scores on one part of the data.
@@ -95,6 +100,8 @@ pub struct LiveResult {
     pub axis_segments: Vec<AxisSegment>,
     pub fit_ms: f64,
     pub grid_ms: f64,
+    /// `(rows fitted on, training rows)` when the SVM was fitted on a sample.
+    pub subsampled: Option<(usize, usize)>,
 }
 
 /// Run one update.
@@ -128,20 +135,32 @@ pub fn run(
         Standardizer::identity(features.len())
     };
     let z_all = scaler.transform(x_all.view());
-    let z_train = z_all.select(Axis(0), &split.train);
+    // The rows the model is fitted on: every training row, or a sample for a large SVM.
+    let fit_rows: Vec<usize> = match req.max_svm_rows {
+        Some(max) if req.spec.kind == ModelKind::Svm && split.train.len() > max => {
+            let mut rng = ChaCha8Rng::seed_from_u64(0);
+            let mut picked = rand::seq::index::sample(&mut rng, split.train.len(), max).into_vec();
+            picked.sort_unstable();
+            picked.into_iter().map(|k| split.train[k]).collect()
+        }
+        _ => split.train.clone(),
+    };
+    let subsampled =
+        (fit_rows.len() < split.train.len()).then_some((fit_rows.len(), split.train.len()));
+    let z_train = z_all.select(Axis(0), &fit_rows);
 
     let train_y_classes: Vec<usize>;
     let train_y_values: Vec<f64>;
     let target = match &ds.target {
         Target::Classes { y, names } => {
-            train_y_classes = split.train.iter().map(|&i| y[i]).collect();
+            train_y_classes = fit_rows.iter().map(|&i| y[i]).collect();
             TargetView::Classes {
                 y: ndarray::ArrayView1::from(&train_y_classes[..]),
                 n_classes: names.len(),
             }
         }
         Target::Values(v) => {
-            train_y_values = split.train.iter().map(|&i| v[i]).collect();
+            train_y_values = fit_rows.iter().map(|&i| v[i]).collect();
             TargetView::Values(ndarray::ArrayView1::from(&train_y_values[..]))
         }
     };
@@ -190,11 +209,7 @@ pub fn run(
     let grid_ms = start.elapsed().as_secs_f64() * 1e3;
 
     let support_rows = match &fitted {
-        Fitted::Svm(m) => m
-            .support_indices()
-            .iter()
-            .map(|&k| split.train[k])
-            .collect(),
+        Fitted::Svm(m) => m.support_indices().iter().map(|&k| fit_rows[k]).collect(),
         _ => Vec::new(),
     };
     let predictions = fitted.predict_values(z_all.view());
@@ -224,6 +239,7 @@ pub fn run(
         axis_segments,
         fit_ms,
         grid_ms,
+        subsampled,
     })
 }
 
@@ -304,4 +320,94 @@ fn principal_axes(
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::builtin::Builtin;
+    use crate::data::dataset::{Roles, build_dataset};
+    use crate::data::generate::Generator;
+    use crate::data::prep::{PrepSettings, split};
+
+    fn moons(n: usize) -> (Dataset, Split) {
+        let table = Builtin::Generated {
+            kind: Generator::Moons,
+            n,
+            noise: 0.1,
+            seed: 1,
+        }
+        .load()
+        .unwrap();
+        let ds = build_dataset(&table, &Roles::default()).unwrap();
+        let sp = split(&ds.target, &PrepSettings::default());
+        (ds, sp)
+    }
+
+    fn request(kind: ModelKind) -> LiveRequest {
+        LiveRequest {
+            spec: ModelSpec {
+                kind,
+                ..Default::default()
+            },
+            fit_on: FitOn::ShownPair,
+            axes: (0, 1),
+            grid_size: 30,
+            standardize: true,
+            max_svm_rows: None,
+        }
+    }
+
+    #[test]
+    fn a_large_svm_is_fitted_on_a_sample_of_training_rows() {
+        let (ds, sp) = moons(400);
+        let mut req = request(ModelKind::Svm);
+        req.max_svm_rows = Some(100);
+        let r = run(&ds, &sp, &req, &Progress::new()).unwrap();
+        assert_eq!(r.subsampled, Some((100, 300)));
+        assert!(r.support_rows.iter().all(|i| sp.train.contains(i)));
+        // scored on every training row all the same
+        assert_eq!(r.train.n, 300);
+    }
+
+    #[test]
+    fn the_map_is_the_model_at_standardised_grid_points() {
+        // The map lives in the data's own units; the model in z-scores. At any cell the map
+        // must equal the model's probability at that point standardised by hand.
+        let (ds, sp) = moons(200);
+        let r = run(&ds, &sp, &request(ModelKind::Logistic), &Progress::new()).unwrap();
+        let map = r.map.as_ref().unwrap();
+        let Fitted::Logistic(m) = &r.fitted else {
+            panic!()
+        };
+        let train = ds.x.select(Axis(0), &sp.train);
+        let mean = train.mean_axis(Axis(0)).unwrap();
+        let std = train.std_axis(Axis(0), 0.0);
+        for (i, j) in [(0, 0), (7, 21), (29, 29)] {
+            let (x, y) = (map.spec.x_at(i), map.spec.y_at(j));
+            let z = ndarray::array![[(x - mean[0]) / std[0], (y - mean[1]) / std[1]]];
+            let p = m.predict_proba(z.view());
+            let cell = map.values.row(j * map.spec.nx + i);
+            assert!((cell[1] - p[[0, 1]]).abs() < 1e-12);
+        }
+    }
+
+    #[test]
+    fn pca_projection_has_a_diagonal_covariance_with_lambda_on_it() {
+        let (ds, sp) = moons(300);
+        let r = run(&ds, &sp, &request(ModelKind::Pca), &Progress::new()).unwrap();
+        let cov = r.z_covariance.unwrap();
+        let Fitted::Pca(m) = &r.fitted else { panic!() };
+        assert!(cov[[0, 1]].abs() < 1e-12);
+        for k in 0..2 {
+            assert!((cov[[k, k]] - m.explained_variance()[k]).abs() < 1e-9);
+        }
+        // Two axes, each through the data mean (its midpoint) in the raw units.
+        assert_eq!(r.axis_segments.len(), 2);
+        let mean = ds.x.select(Axis(0), &sp.train).mean_axis(Axis(0)).unwrap();
+        for s in &r.axis_segments {
+            let mid = [(s.from[0] + s.to[0]) / 2.0, (s.from[1] + s.to[1]) / 2.0];
+            assert!((mid[0] - mean[0]).abs() < 1e-9 && (mid[1] - mean[1]).abs() < 1e-9);
+        }
+    }
 }
