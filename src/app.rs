@@ -721,6 +721,11 @@ impl RidgelineApp {
         }
     }
 
+    /// Whether the app is about to photograph itself (`--screenshot`).
+    pub fn is_taking_screenshot(&self) -> bool {
+        self.rt.screenshot.is_some()
+    }
+
     pub fn can_undo(&self) -> bool {
         !self.rt.undo.is_empty()
     }

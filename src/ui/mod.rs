@@ -15,8 +15,27 @@ use egui::{Color32, RichText};
 
 use crate::app::{Command, Level, RidgelineApp, Tab};
 
+fn quiet_plots_id() -> egui::Id {
+    egui::Id::unique("ridgeline-quiet-plots")
+}
+
+/// A plot as every view makes it. While the app photographs itself the pointer (left in the
+/// middle of a virtual screen) must not draw hover labels or crosshairs.
+pub fn plot<'a>(ui: &egui::Ui, id: &str) -> egui_plot::Plot<'a> {
+    let quiet = ui
+        .ctx()
+        .data(|d| d.get_temp::<bool>(quiet_plots_id()).unwrap_or(false));
+    egui_plot::Plot::new(id)
+        .show_x(!quiet)
+        .show_y(!quiet)
+        .show_crosshair(!quiet)
+}
+
 /// The whole window.
 pub fn app_ui(ui: &mut egui::Ui, app: &mut RidgelineApp) {
+    let quiet = app.is_taking_screenshot();
+    ui.ctx()
+        .data_mut(|d| d.insert_temp(quiet_plots_id(), quiet));
     if ui.input_mut(|i| {
         i.consume_shortcut(&egui::KeyboardShortcut::new(
             egui::Modifiers::COMMAND,

@@ -3,8 +3,7 @@
 
 use egui::{Color32, RichText};
 use egui_plot::{
-    Bar, BarChart, Legend, Line, LineStyle, MarkerShape, Plot, PlotImage, PlotPoint, PlotPoints,
-    Points,
+    Bar, BarChart, Legend, Line, LineStyle, MarkerShape, PlotImage, PlotPoint, PlotPoints, Points,
 };
 
 use crate::analysis::live::{LiveResult, MapKind, Scores};
@@ -81,7 +80,7 @@ fn boundary_ui(
         .iter()
         .map(|&i| [p.dataset.x[[i, xa]], p.dataset.x[[i, ya]]])
         .collect();
-    Plot::new("boundary")
+    crate::ui::plot(ui, "boundary")
         .legend(Legend::default())
         .x_axis_label(names[xa].clone())
         .y_axis_label(names[ya].clone())
@@ -179,7 +178,7 @@ fn regression_ui(ui: &mut egui::Ui, p: &Prepared, result: &LiveResult) {
     let height = ui.available_height();
     ui.columns(2, |cols| {
         cols[0].label("Predicted against actual");
-        Plot::new("pred_vs_actual")
+        crate::ui::plot(&cols[0], "pred_vs_actual")
             .height(height * 0.55)
             .legend(Legend::default())
             .x_axis_label("actual")
@@ -204,7 +203,7 @@ fn regression_ui(ui: &mut egui::Ui, p: &Prepared, result: &LiveResult) {
                 );
             });
         cols[1].label("Residuals y − ŷ against ŷ");
-        Plot::new("residuals")
+        crate::ui::plot(&cols[1], "residuals")
             .height(height * 0.55)
             .legend(Legend::default())
             .x_axis_label("predicted")
@@ -254,7 +253,7 @@ fn regression_ui(ui: &mut egui::Ui, p: &Prepared, result: &LiveResult) {
         })
         .collect();
     // Horizontal bars, one named grid line per feature.
-    Plot::new("coefficients")
+    crate::ui::plot(ui, "coefficients")
         .y_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 5.0, 10.0]))
         .y_axis_formatter(move |mark, _| {
             let k = mark.value.round();
@@ -280,7 +279,7 @@ fn pca_ui(ui: &mut egui::Ui, p: &Prepared, result: &LiveResult, xa: usize, ya: u
     ui.columns(2, |cols| {
         cols[0].label("Principal axes over the data (half-length √λᵢ)");
         let series = build_series(p, xa, ya);
-        Plot::new("pca_axes")
+        crate::ui::plot(&cols[0], "pca_axes")
             .height(height * 0.55)
             .legend(Legend::default())
             .data_aspect(1.0)
@@ -334,7 +333,7 @@ fn pca_ui(ui: &mut egui::Ui, p: &Prepared, result: &LiveResult, xa: usize, ya: u
                 groups.push(("rows".into(), theme::class_color(0), pts));
             }
         }
-        Plot::new("pca_projection")
+        crate::ui::plot(&cols[1], "pca_projection")
             .height(height * 0.55)
             .legend(Legend::default())
             .x_axis_label("z₁")
@@ -366,7 +365,7 @@ fn pca_ui(ui: &mut egui::Ui, p: &Prepared, result: &LiveResult, xa: usize, ya: u
                 [(k + 1) as f64, cum]
             })
             .collect();
-        Plot::new("scree")
+        crate::ui::plot(&cols[0], "scree")
             .legend(Legend::default())
             .include_y(0.0)
             .include_y(1.0)
@@ -468,10 +467,23 @@ fn metrics_ui(ui: &mut egui::Ui, p: &Prepared, view: &ModelView) {
     ui.separator();
     match &r.fitted {
         Fitted::Svm(m) => {
+            let fitted_rows = r.subsampled.map_or(p.split.train.len(), |(used, _)| used);
+            if let Some((used, total)) = r.subsampled {
+                ui.label(
+                    RichText::new(format!(
+                        "fitted on a random {used} of {total} training rows"
+                    ))
+                    .color(theme::WARNING),
+                )
+                .on_hover_text(
+                    "The SVM's kernel matrix grows as n²: the live view fits a seeded sample. \
+                     `ridgeline fit` uses every row (up to 10,000).",
+                );
+            }
             ui.label(format!(
                 "support vectors {} of {}",
                 m.n_support(),
-                p.split.train.len()
+                fitted_rows
             ))
             .on_hover_text(
                 "Training points with αᵢ > 0: only they enter f(x) = Σ αᵢ yᵢ k(xᵢ, x) − ρ",

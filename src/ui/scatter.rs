@@ -2,7 +2,7 @@
 //! Training rows are filled dots, test rows rings.
 
 use egui::RichText;
-use egui_plot::{Legend, MarkerShape, Plot, PlotPoints, Points};
+use egui_plot::{Legend, MarkerShape, PlotPoints, Points};
 
 use crate::app::{Prepared, RidgelineApp};
 use crate::data::Target;
@@ -76,7 +76,7 @@ pub fn scatter_ui(ui: &mut egui::Ui, app: &mut RidgelineApp) {
 
     let series = build_series(&prepared, xa, ya);
     let (x_name, y_name) = (options[xa].clone(), options[ya].clone());
-    Plot::new("scatter")
+    crate::ui::plot(ui, "scatter")
         .legend(Legend::default())
         .x_axis_label(x_name.clone())
         .y_axis_label(y_name.clone())
