@@ -1,8 +1,6 @@
 //! The real window, driven through egui_kittest: clicks, drags and typing, then assertions on
 //! what the app holds and shows. These need no display (queries and clicks work headless).
 
-use std::time::{Duration, Instant};
-
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
@@ -11,47 +9,15 @@ use ridgeline::data::builtin::Builtin;
 use ridgeline::data::generate::Generator;
 use ridgeline::data::{Source, Target, Task};
 
-fn harness(startup: Startup) -> Harness<'static, RidgelineApp> {
-    Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .build_eframe(move |cc| {
-            let mut app = RidgelineApp::new(&cc.egui_ctx, startup);
-            app.rt.persist = false;
-            app
-        })
-}
+mod common;
+use common::{prepared, settle};
 
-/// Step frames until the data job is done and its result applied (at most 20 s).
-fn settle(h: &mut Harness<'static, RidgelineApp>) {
-    let start = Instant::now();
-    // Two consecutive idle frames: the result has been drained and drawn.
-    let mut idle = 0;
-    while idle < 3 {
-        h.step();
-        let app = h.state();
-        if !app.is_busy() && app.rt.commands.is_empty() && app.rt.data.is_some() {
-            idle += 1;
-        } else {
-            idle = 0;
-            std::thread::sleep(Duration::from_millis(5));
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "the data job did not finish"
-        );
-    }
+fn harness(startup: Startup) -> Harness<'static, RidgelineApp> {
+    common::harness(startup, egui::vec2(1280.0, 800.0))
 }
 
 fn dataset_shape(h: &Harness<'static, RidgelineApp>) -> (usize, usize) {
-    let p = h
-        .state()
-        .rt
-        .data
-        .as_ref()
-        .unwrap()
-        .prepared
-        .as_ref()
-        .unwrap();
+    let p = prepared(h);
     (p.dataset.n_rows(), p.dataset.n_features())
 }
 
@@ -62,15 +28,7 @@ fn opens_on_two_moons_and_says_so() {
     assert_eq!(dataset_shape(&h), (300, 2));
     h.get_by_label_contains("moons: 300 rows × 2 features, target 'class' (classification)");
     // The stratified 25 % split: 38 of each 150-point moon are held out (round(37.5) = 38).
-    let p = h
-        .state()
-        .rt
-        .data
-        .as_ref()
-        .unwrap()
-        .prepared
-        .clone()
-        .unwrap();
+    let p = prepared(&h);
     assert_eq!(p.split.test.len(), 76);
 }
 
@@ -83,15 +41,7 @@ fn picking_iris_from_the_dataset_list_loads_it() {
     h.get_by_label("iris").click();
     settle(&mut h);
     assert_eq!(dataset_shape(&h), (150, 4));
-    let p = h
-        .state()
-        .rt
-        .data
-        .as_ref()
-        .unwrap()
-        .prepared
-        .clone()
-        .unwrap();
+    let p = prepared(&h);
     assert_eq!(
         p.dataset.target.class_names(),
         &["setosa", "versicolor", "virginica"]
@@ -118,15 +68,7 @@ fn noise_slider_regenerates_the_data() {
     assert_eq!(noise, 0.0);
     // Without noise every moon point lies exactly on its unit half circle, centred at (0, 0)
     // for the upper moon and at (1, 0.5) for the lower one.
-    let p = h
-        .state()
-        .rt
-        .data
-        .as_ref()
-        .unwrap()
-        .prepared
-        .clone()
-        .unwrap();
+    let p = prepared(&h);
     let Target::Classes { y, .. } = &p.dataset.target else {
         panic!("classes")
     };
@@ -172,15 +114,7 @@ fn choosing_another_target_column_turns_iris_into_regression() {
         .expect("the popup's item")
         .click();
     settle(&mut h);
-    let p = h
-        .state()
-        .rt
-        .data
-        .as_ref()
-        .unwrap()
-        .prepared
-        .clone()
-        .unwrap();
+    let p = prepared(&h);
     assert_eq!(p.dataset.target_name, "sepal length");
     assert_eq!(p.dataset.target.task(), Task::Regression);
     assert_eq!(
@@ -340,15 +274,7 @@ fn dropping_a_csv_opens_it_and_a_bad_one_keeps_the_data_on_screen() {
     settle(&mut h);
     drop_file(&mut h, &good);
     settle(&mut h);
-    let p = h
-        .state()
-        .rt
-        .data
-        .as_ref()
-        .unwrap()
-        .prepared
-        .clone()
-        .unwrap();
+    let p = prepared(&h);
     assert_eq!(p.dataset.feature_names, vec!["width", "height"]);
     assert_eq!(
         p.dataset.n_rows(),
@@ -366,15 +292,7 @@ fn dropping_a_csv_opens_it_and_a_bad_one_keeps_the_data_on_screen() {
     settle(&mut h);
     h.get_by_label_contains("line 3");
     assert_eq!(h.state().settings.source, Source::File(good.clone()));
-    let p = h
-        .state()
-        .rt
-        .data
-        .as_ref()
-        .unwrap()
-        .prepared
-        .clone()
-        .unwrap();
+    let p = prepared(&h);
     assert_eq!(p.dataset.feature_names, vec!["width", "height"]);
     assert_eq!(h.state().settings.recent_files, vec![good]);
 }
@@ -391,14 +309,6 @@ fn the_command_line_target_is_resolved_by_index() {
     });
     settle(&mut h);
     assert_eq!(h.state().settings.roles.target.as_deref(), Some("y"));
-    let p = h
-        .state()
-        .rt
-        .data
-        .as_ref()
-        .unwrap()
-        .prepared
-        .clone()
-        .unwrap();
+    let p = prepared(&h);
     assert_eq!(p.dataset.feature_names, vec!["x1", "x2"]);
 }

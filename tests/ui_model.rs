@@ -1,8 +1,6 @@
 //! The model view driven through egui_kittest: choose estimators, drag their sliders, and check
 //! the pictures and metrics that result.
 
-use std::time::{Duration, Instant};
-
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
@@ -11,44 +9,17 @@ use ridgeline::data::builtin::Builtin;
 use ridgeline::data::{RealDataset, Source};
 use ridgeline::estimators::{Fitted, ModelKind};
 
+mod common;
+use common::settle;
+
 fn harness(startup: Startup) -> Harness<'static, RidgelineApp> {
-    Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .build_eframe(move |cc| {
-            let mut app = RidgelineApp::new(&cc.egui_ctx, startup);
-            app.rt.persist = false;
-            app
-        })
+    common::harness(startup, egui::vec2(1400.0, 900.0))
 }
 
 fn on(dataset: RealDataset) -> Startup {
     Startup {
         source: Some(Source::Builtin(Builtin::Real(dataset))),
         ..Default::default()
-    }
-}
-
-/// Step until the data and model jobs are done and a fine (not coarse) model is shown.
-fn settle(h: &mut Harness<'static, RidgelineApp>) {
-    let start = Instant::now();
-    let mut idle = 0;
-    while idle < 3 {
-        h.step();
-        let app = h.state();
-        let done = !app.is_busy()
-            && app.rt.commands.is_empty()
-            && app.rt.data.is_some()
-            && (app.rt.model.as_ref().is_some_and(|m| !m.coarse) || app.rt.model_error.is_some());
-        if done {
-            idle += 1;
-        } else {
-            idle = 0;
-            std::thread::sleep(Duration::from_millis(5));
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(60),
-            "jobs did not finish"
-        );
     }
 }
 

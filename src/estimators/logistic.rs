@@ -73,18 +73,8 @@ impl LogisticParams {
                 self.alpha
             )));
         }
-        if self.max_iter == 0 {
-            return Err(EstimatorError::InvalidParam(
-                "max_iter must be at least 1, got 0".into(),
-            ));
-        }
-        if !(self.tol.is_finite() && self.tol > 0.0) {
-            return Err(EstimatorError::InvalidParam(format!(
-                "tol must be a finite number > 0, got {}",
-                self.tol
-            )));
-        }
-        Ok(())
+        super::check_max_iter(self.max_iter)?;
+        super::check_tol(self.tol)
     }
 }
 

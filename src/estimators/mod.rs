@@ -23,6 +23,28 @@ pub enum EstimatorError {
     Cancelled,
 }
 
+/// `tol` must be a finite number > 0.
+pub(crate) fn check_tol(tol: f64) -> Result<(), EstimatorError> {
+    if tol.is_finite() && tol > 0.0 {
+        Ok(())
+    } else {
+        Err(EstimatorError::InvalidParam(format!(
+            "tol must be a finite number > 0, got {tol}"
+        )))
+    }
+}
+
+/// `max_iter` must be at least 1.
+pub(crate) fn check_max_iter(max_iter: u64) -> Result<(), EstimatorError> {
+    if max_iter >= 1 {
+        Ok(())
+    } else {
+        Err(EstimatorError::InvalidParam(
+            "max_iter must be at least 1, got 0".into(),
+        ))
+    }
+}
+
 impl From<crate::progress::Cancelled> for EstimatorError {
     fn from(_: crate::progress::Cancelled) -> Self {
         EstimatorError::Cancelled

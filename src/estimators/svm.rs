@@ -97,13 +97,7 @@ impl SvmParams {
                 self.coef0
             ));
         }
-        if !(self.tol.is_finite() && self.tol > 0.0) {
-            return bad(format!(
-                "tol must be a finite number > 0 (got {})",
-                self.tol
-            ));
-        }
-        Ok(())
+        super::check_tol(self.tol)
     }
 
     /// γ as used by the kernel: `Scale` resolved on `x` (scikit-learn's formula).

@@ -1,0 +1,49 @@
+//! Shared by the UI tests: a harness around the real app, and waiting for its worker threads.
+
+#![allow(dead_code)] // each test file uses its own subset
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use egui_kittest::Harness;
+use ridgeline::app::{Prepared, RidgelineApp, Startup};
+
+/// The real app in a kittest harness, not writing settings anywhere.
+pub fn harness(startup: Startup, size: egui::Vec2) -> Harness<'static, RidgelineApp> {
+    Harness::builder().with_size(size).build_eframe(move |cc| {
+        let mut app = RidgelineApp::new(&cc.egui_ctx, startup);
+        app.rt.persist = false;
+        app
+    })
+}
+
+/// Step frames until every job is done and its result applied and drawn (at most 60 s). When
+/// the model view is shown, that includes a fine (not coarse) model or a model error.
+pub fn settle(h: &mut Harness<'static, RidgelineApp>) {
+    let start = Instant::now();
+    let mut idle = 0;
+    while idle < 3 {
+        h.step();
+        let app = h.state();
+        let model_ready = app.settings.view.tab != ridgeline::app::Tab::Model
+            || app.rt.model.as_ref().is_some_and(|m| !m.coarse)
+            || app.rt.model_error.is_some()
+            || app.rt.data.as_ref().is_some_and(|d| d.prepared.is_err());
+        if !app.is_busy() && app.rt.commands.is_empty() && app.rt.data.is_some() && model_ready {
+            idle += 1;
+        } else {
+            idle = 0;
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "the jobs did not finish"
+        );
+    }
+}
+
+/// The dataset on screen.
+pub fn prepared(h: &Harness<'static, RidgelineApp>) -> Arc<Prepared> {
+    let data = h.state().rt.data.as_ref().expect("data is loaded");
+    data.prepared.clone().expect("a dataset")
+}
