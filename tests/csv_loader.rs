@@ -682,7 +682,7 @@ fn file_on_disk_loads_like_bytes() {
 
 #[test]
 fn large_file_on_disk_is_read_whole() {
-    // Over 8 MB: read by several threads into parts of one buffer.
+    // Over 8 MB: streamed from disk chunk by chunk (the name is older than the streaming).
     let rows = 800_000;
     let body = numeric_body(rows);
     assert!(body.len() > 8 << 20);

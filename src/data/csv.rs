@@ -194,7 +194,10 @@ fn stream_file(
     };
     progress.set_total(len as u64);
     let source = Source::File { file: &file, len };
-    let estimate = estimate_rows(&body[head_info.data_start..], len - bom);
+    let estimate = estimate_rows(
+        &body[head_info.data_start..],
+        len - bom - head_info.data_start,
+    );
     let mut parts = parse_chunks(
         &source,
         bom + head_info.data_start,
@@ -733,7 +736,7 @@ fn parse_parts(
                 name: name.to_string(),
             });
         };
-        let estimate = estimate_rows(&body[head.data_start..], body.len());
+        let estimate = estimate_rows(&body[head.data_start..], body.len() - head.data_start);
         let data_start = head.data_start;
         parse_chunks(
             &Source::Mem(body),
