@@ -682,7 +682,7 @@ fn file_on_disk_loads_like_bytes() {
 
 #[test]
 fn large_file_on_disk_is_read_whole() {
-    // Over 8 MB: read by several threads into parts of one buffer.
+    // Over 8 MB: streamed from disk chunk by chunk (the name is older than the streaming).
     let rows = 800_000;
     let body = numeric_body(rows);
     assert!(body.len() > 8 << 20);
@@ -694,4 +694,215 @@ fn large_file_on_disk_is_read_whole() {
     assert_eq!(t.format.as_ref().unwrap().bytes, body.len() as u64);
     let b = num(&t, "b");
     assert!(b.iter().enumerate().all(|(i, &x)| x == i as f64 * 0.5));
+}
+
+// --- Files streamed from disk (over the ~1 MB first block) ----------------------------------
+// Files larger than the first block are read chunk by chunk straight from the file. These
+// tests repeat the chunk-boundary cases of the in-memory tests on such files; the expected
+// values come from the formulas that wrote the files.
+
+/// Write `bytes` to `dir/name` and load it.
+fn load_file(bytes: &[u8], name: &str, progress: &Progress) -> Result<Table, LoadError> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, bytes).unwrap();
+    read_csv_file(&path, &CsvOptions::default(), progress)
+}
+
+fn file_ok(bytes: &[u8]) -> Table {
+    load_file(bytes, "f.csv", &Progress::new()).unwrap_or_else(|e| panic!("should load: {e}"))
+}
+
+fn file_err(bytes: &[u8]) -> String {
+    match load_file(bytes, "f.csv", &Progress::new()) {
+        Ok(t) => panic!("should fail, got {} rows", t.n_rows),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn streamed_file_keeps_order_values_and_format() {
+    // BOM, blank lines before the header, `;` and CRLF, no newline at the end: ~3 MB.
+    let rows = 150_000;
+    let mut body = String::from("\u{feff}\r\n  \r\nx;y;z\r\n");
+    for i in 0..rows {
+        body.push_str(&format!("{i};{};{}", i as f64 * 0.25, -(i as f64) / 8.0));
+        if i + 1 < rows {
+            body.push_str("\r\n");
+        }
+    }
+    assert!(body.len() > 2 << 20);
+    let p = Progress::new();
+    let t = load_file(body.as_bytes(), "f.csv", &p).unwrap();
+    assert_eq!(p.fraction(), Some(1.0));
+    assert_eq!(t.n_rows, rows);
+    assert_eq!(t.column_names(), ["x", "y", "z"]);
+    let fmt = t.format.clone().unwrap();
+    assert_eq!(
+        (fmt.delimiter, fmt.has_header, fmt.had_bom, fmt.bytes),
+        (';', true, true, body.len() as u64)
+    );
+    let (x, y, z) = (num(&t, "x"), num(&t, "y"), num(&t, "z"));
+    assert!((0..rows).all(|i| x[i] == i as f64));
+    assert!((0..rows).all(|i| y[i] == i as f64 * 0.25));
+    assert!((0..rows).all(|i| z[i] == -(i as f64) / 8.0));
+}
+
+#[test]
+fn streamed_file_without_header_and_with_missing_cells() {
+    // Row i (line i+1): `i,<empty or NA every 7th row>`; ~1.5 MB.
+    let rows = 150_000;
+    let mut body = String::new();
+    for i in 0..rows {
+        match i % 7 {
+            3 => body.push_str(&format!("{i},\n")),
+            5 => body.push_str(&format!("{i},NA\n")),
+            _ => body.push_str(&format!("{i},{}\n", i * 2)),
+        }
+    }
+    assert!(body.len() > 1 << 20);
+    let t = file_ok(body.as_bytes());
+    assert!(!t.format.as_ref().unwrap().has_header);
+    assert_eq!(t.n_rows, rows);
+    let b = num_opt(&t, "col2");
+    for (i, v) in b.iter().enumerate() {
+        let expected = if matches!(i % 7, 3 | 5) {
+            None
+        } else {
+            Some((i * 2) as f64)
+        };
+        assert_eq!(*v, expected, "row {i}");
+    }
+}
+
+#[test]
+fn streamed_file_late_errors_name_the_exact_line() {
+    // Header on line 1, a blank line after every 1000th row.
+    let rows = 200_000;
+    let mut body = String::from("a,b\n");
+    let mut line = 1;
+    for i in 0..rows {
+        body.push_str(&format!("{i},{i}\n"));
+        line += 1;
+        if i % 1000 == 0 {
+            body.push_str("  \n");
+            line += 1;
+        }
+    }
+    assert!(body.len() > 2 << 20);
+    let mut ragged = body.clone();
+    ragged.push_str("1,2,3\n9,9\n");
+    assert_eq!(
+        file_err(ragged.as_bytes()),
+        format!("f.csv line {}: expected 2 fields, found 3", line + 1)
+    );
+    let mut bad = body.clone().into_bytes();
+    bad.extend_from_slice(b"5,caf\xE9\n");
+    let e = file_err(&bad);
+    assert!(
+        e.contains(&format!("f.csv line {}, column 2 (\"b\")", line + 1)),
+        "{e}"
+    );
+    // A ragged row early wins over a text cell late.
+    let mut early = String::from("a,b\n1\n");
+    early.push_str(&body[4..]);
+    early.push_str("x,y\n");
+    assert_eq!(
+        file_err(early.as_bytes()),
+        "f.csv line 2: expected 2 fields, found 1"
+    );
+}
+
+#[test]
+fn streamed_file_columns_turning_text_late_keep_every_text() {
+    // Column b turns text in the middle, column c at the very end; a stays numeric.
+    let rows = 200_000;
+    let mut body = String::from("a,b,c\n");
+    for i in 0..rows {
+        let b = if i == rows / 2 {
+            "mid".to_string()
+        } else {
+            format!("{i}.50")
+        };
+        let c = if i == rows - 1 {
+            "end".to_string()
+        } else if i % 10 == 0 {
+            "NA".to_string()
+        } else {
+            format!("{}", i % 3)
+        };
+        body.push_str(&format!("{i},{b},{c}\n"));
+    }
+    assert!(body.len() > 2 << 20);
+    let t = file_ok(body.as_bytes());
+    assert_eq!(t.n_rows, rows);
+    assert!((0..rows).all(|i| num(&t, "a")[i] == i as f64));
+    let (b, b_first) = text(&t, "b");
+    let (c, c_first) = text(&t, "c");
+    for i in 0..rows {
+        let eb = if i == rows / 2 {
+            s("mid")
+        } else {
+            Some(format!("{i}.50"))
+        };
+        assert_eq!(b[i], eb, "b row {i}");
+        let ec = if i == rows - 1 {
+            s("end")
+        } else if i % 10 == 0 {
+            None
+        } else {
+            Some(format!("{}", i % 3))
+        };
+        assert_eq!(c[i], ec, "c row {i}");
+    }
+    // Row i is on line i + 2.
+    assert_eq!(b_first, Some((rows / 2 + 2, "mid".to_string())));
+    assert_eq!(c_first, Some((rows + 1, "end".to_string())));
+}
+
+#[test]
+fn streamed_file_with_a_quote_late_is_read_by_the_quoted_path() {
+    let rows = 150_000;
+    let mut body = String::from("id,name\n");
+    for i in 0..rows {
+        body.push_str(&format!("{i},n{i}\n"));
+    }
+    body.push_str("-1,\"Smith, J\"\n");
+    let t = file_ok(body.as_bytes());
+    assert_eq!(t.n_rows, rows + 1);
+    let (names, first) = text(&t, "name");
+    assert_eq!(names[7], s("n7"));
+    assert_eq!(names[rows], s("Smith, J"));
+    assert_eq!(first, Some((2, "n0".to_string())));
+    assert_eq!(num(&t, "id")[rows], -1.0);
+}
+
+#[test]
+fn streamed_file_with_lines_longer_than_a_chunk() {
+    // A 2.5 MB text cell on line 3: chunks that start inside it hold no line.
+    let long = "w".repeat(5 << 19);
+    let mut body = String::from("k,v\n1,short\n2,");
+    body.push_str(&long);
+    body.push('\n');
+    for i in 3..20_000 {
+        body.push_str(&format!("{i},v{i}\n"));
+    }
+    let t = file_ok(body.as_bytes());
+    assert_eq!(t.n_rows, 19_999);
+    let (v, _) = text(&t, "v");
+    assert_eq!(v[0], s("short"));
+    assert_eq!(v[1].as_deref(), Some(long.as_str()));
+    assert_eq!(v[2], s("v3"));
+    assert_eq!(v[19_998], s("v19999"));
+    assert!((0..19_999).all(|i| num(&t, "k")[i] == (i + 1) as f64));
+}
+
+#[test]
+fn streamed_file_cancel_stops() {
+    let body = numeric_body(150_000);
+    assert!(body.len() > 1 << 20);
+    let p = Progress::new();
+    p.cancel();
+    let e = load_file(body.as_bytes(), "f.csv", &p).unwrap_err();
+    assert!(matches!(e, LoadError::Cancelled), "{e:?}");
 }

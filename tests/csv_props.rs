@@ -1,4 +1,5 @@
-//! Property tests of the CSV loader: no panics on any bytes; written tables read back exactly.
+//! Property tests of the CSV loader: no panics on any bytes; written tables read back exactly,
+//! from bytes in memory and from files large enough to be streamed from disk.
 //!
 //! The reference for the round trips is the generated table itself: numbers are written with
 //! Rust's `{}` formatting (shortest representation that round-trips), so reading them back
@@ -6,7 +7,7 @@
 
 use proptest::prelude::*;
 use ridgeline::data::ColumnData;
-use ridgeline::data::csv::{CsvOptions, parse_csv};
+use ridgeline::data::csv::{CsvOptions, parse_csv, read_csv_file};
 use ridgeline::progress::Progress;
 
 fn parse(bytes: &[u8]) -> Result<ridgeline::data::Table, ridgeline::data::csv::LoadError> {
@@ -254,6 +255,75 @@ proptest! {
                     prop_assert_eq!(cell, rows[0][j].1.clone());
                 }
                 (other, is_text) => prop_assert!(false, "column {} (text: {}) read as {:?}", j, is_text, other),
+            }
+        }
+    }
+}
+
+proptest! {
+    // Each case writes and reads a file of over 1 MB: few cases.
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+    /// A block of rows repeated until the file is over 1 MB (so it is streamed in chunks from
+    /// disk), optionally with one text cell somewhere, which makes its column text: every
+    /// cell must read back as written, in order.
+    #[test]
+    fn streamed_files_round_trip(
+        (names, block) in (1usize..5, 1usize..30).prop_flat_map(|(ncols, nrows)| (
+            names(ncols),
+            prop::collection::vec(prop::collection::vec(finite_f64(), ncols), nrows),
+        )),
+        l in layout(),
+        text_at in prop::option::of((0.0f64..1.0, 0usize..5)),
+    ) {
+        let ncols = names.len();
+        let block_text: Vec<Vec<String>> =
+            block.iter().map(|r| r.iter().map(|v| format!("{v}")).collect()).collect();
+        let block_bytes: usize = block_text.iter().map(|r| r.join(",").len() + 2).sum();
+        let reps = (1_300_000 / block_bytes).max(1) + 1;
+        let mut text: Vec<Vec<String>> = Vec::new();
+        for _ in 0..reps {
+            text.extend(block_text.iter().cloned());
+        }
+        let n = text.len();
+        let text_cell = text_at.map(|(f, j)| (((n as f64 * f) as usize).min(n - 1), j % ncols));
+        if let Some((i, j)) = text_cell {
+            text[i][j] = format!("t{i}");
+        }
+        let bytes = write_table(&names, &text, &l);
+        prop_assert!(bytes.len() > 1 << 20);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.csv");
+        std::fs::write(&path, &bytes).unwrap();
+        let t = read_csv_file(&path, &CsvOptions::default(), &Progress::new())
+            .map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(t.column_names(), names.clone());
+        prop_assert_eq!(t.n_rows, n);
+        let fmt = t.format.clone().unwrap();
+        if ncols > 1 {
+            prop_assert_eq!(fmt.delimiter, l.delimiter as char);
+        }
+        prop_assert_eq!((fmt.had_bom, fmt.bytes), (l.bom, bytes.len() as u64));
+        let nb = block.len();
+        for (j, c) in t.columns.iter().enumerate() {
+            match &c.data {
+                ColumnData::Numeric(v) => {
+                    prop_assert!(text_cell.is_none_or(|(_, tj)| tj != j));
+                    for (i, x) in v.iter().enumerate() {
+                        prop_assert_eq!(x.to_bits(), block[i % nb][j].to_bits(), "row {} col {}", i, j);
+                    }
+                }
+                ColumnData::Text { values, first_non_numeric } => {
+                    let Some((ti, tj)) = text_cell else {
+                        return Err(TestCaseError::fail(format!("column {j} read as text")));
+                    };
+                    prop_assert_eq!(tj, j);
+                    for (i, x) in values.iter().enumerate() {
+                        prop_assert_eq!(x.as_deref(), Some(text[i][j].as_str()), "row {}", i);
+                    }
+                    // Row i is on line i + 2, after the header.
+                    prop_assert_eq!(first_non_numeric.clone(), Some((ti + 2, format!("t{ti}"))));
+                }
             }
         }
     }

@@ -1,25 +1,33 @@
 //! CSV / TSV reading: delimiter and header detection, type inference, clear errors.
 //!
 //! Two paths produce the same [`Table`]:
-//! - **Fast path** (the file has no `"` byte): the whole file is in memory, the body is cut
-//!   into ~1 MB chunks at newline boundaries and the chunks are parsed in parallel (rayon),
-//!   numbers with `fast-float2`. Each chunk counts its own lines, so error lines are exact
-//!   once the chunks are put back in order.
-//! - **Quoted path** (the file has a `"`): the `csv` crate's reader, sequentially, which handles
-//!   quoted fields with delimiters, doubled quotes and newlines inside.
+//! - **Fast path** (the file has no `"` byte): the body is cut into chunks of at most ~1 MB at
+//!   newline boundaries and the chunks are parsed in parallel (rayon), numbers with
+//!   `fast-float2`. Each chunk counts its own lines; finished chunks are appended to the
+//!   table's columns strictly in file order, so error lines are exact and the columns are
+//!   built in place (no per-chunk copy to assemble afterwards).
+//!   A file is not read into memory first: each worker reads its chunk with a positioned read
+//!   into a buffer it reuses (see [`read_csv_file`]). Only the first block (the header and the
+//!   sniffer's sample) is read ahead.
+//! - **Quoted path** (the file has a `"`): the `csv` crate's reader, sequentially, over the
+//!   whole file in memory, which handles quoted fields with delimiters, doubled quotes and
+//!   newlines inside.
 //!
 //! Type inference (see [`ColumnData`]): a column starts out numeric. When a chunk meets a cell
 //! that is neither a number nor a missing token, the column becomes text; the chunk is parsed
 //! again with that column kept as text (the original cell texts are needed, and numbers
 //! already parsed cannot give them back). After all chunks, chunks that still hold a column as
-//! numbers that another chunk found to be text are parsed once more. Every chunk is parsed at
-//! most three times and, for a purely numeric file, once.
+//! numbers that another chunk found to be text are parsed once more (read again from the file
+//! when streaming). Every chunk is parsed at most three times and, for a purely numeric file,
+//! once.
 //!
 //! Blank lines (empty or whitespace only) are skipped wherever they are, as pandas does; their
 //! line numbers still count. Header names and text cells are trimmed of surrounding ASCII
 //! whitespace.
 
+use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use rayon::prelude::*;
@@ -80,6 +88,13 @@ pub enum LoadError {
 }
 
 /// Read a CSV/TSV file. The table is named after the file name (not the full path).
+///
+/// A file larger than its first block (~1 MB) with no quote in that block is streamed: the
+/// workers read their chunks straight from the file into reused buffers (no buffer the size of
+/// the file, whose page faults and release cost a quarter of the load time of a 200 MB file).
+/// The file is not memory-mapped: a mapped file truncated by another program would crash the
+/// app. When streaming cannot go on (a quote further on, the file changing size while being
+/// read), the whole file is read into memory and parsed the ordinary way.
 pub fn read_csv_file(
     path: &Path,
     opts: &CsvOptions,
@@ -89,7 +104,7 @@ pub fn read_csv_file(
     if path.is_dir() {
         return Err(LoadError::IsDirectory { path: shown });
     }
-    let bytes = read_bytes(path).map_err(|e| match e.kind() {
+    let io_error = |e: std::io::Error| match e.kind() {
         std::io::ErrorKind::NotFound => LoadError::NotFound {
             path: shown.clone(),
         },
@@ -100,20 +115,167 @@ pub fn read_csv_file(
             path: shown.clone(),
             message: e.to_string(),
         },
-    })?;
+    };
     let name = path
         .file_name()
         .map_or_else(|| shown.clone(), |f| f.to_string_lossy().into_owned());
-    let parts = parse_parts(&bytes, &name, opts, progress)?;
-    // The file's bytes are no longer needed: free them before the columns are assembled, so
-    // the peak memory is the file plus one copy of the numbers, not both copies.
-    drop(bytes);
-    Ok(parts.into_table())
+    match stream_file(path, &name, opts, progress) {
+        Ok(Some(parts)) => return Ok(parts.into_table()),
+        Ok(None) => {}
+        Err(Failure::Load(e)) => return Err(e),
+        Err(Failure::Io(e)) => return Err(io_error(e)),
+        Err(Failure::Fallback) => progress.set(0),
+    }
+    let bytes = read_bytes(path).map_err(io_error)?;
+    Ok(parse_parts(&bytes, &name, opts, progress)?.into_table())
+}
+
+/// Why the fast path stopped early.
+#[derive(Debug)]
+enum Failure {
+    /// A real error, reported as is.
+    Load(LoadError),
+    /// A read failed.
+    Io(std::io::Error),
+    /// The file changed while it was being read, or it turned out to need the quoted path:
+    /// read it whole and parse it the ordinary way.
+    Fallback,
+}
+
+impl From<LoadError> for Failure {
+    fn from(e: LoadError) -> Self {
+        Failure::Load(e)
+    }
+}
+
+/// Stream a file on the fast path. `Ok(None)` means "read it whole instead": the file fits
+/// in its first block, or that block shows the fast path does not apply.
+fn stream_file(
+    path: &Path,
+    name: &str,
+    opts: &CsvOptions,
+    progress: &Progress,
+) -> Result<Option<Parts>, Failure> {
+    let file = std::fs::File::open(path).map_err(Failure::Io)?;
+    let len = usize::try_from(file.metadata().map_err(Failure::Io)?.len()).unwrap_or(usize::MAX);
+    // The BOM, the sniffer's whole sample and one byte more (so the sniffer knows whether
+    // its sample is the whole file).
+    let head_len = 3 + SNIFF_BYTES + 1;
+    if len <= head_len || !POSITIONED_READS {
+        return Ok(None);
+    }
+    let mut head = vec![0u8; head_len];
+    read_at(&file, &mut head, 0)?;
+
+    if let Some(d) = opts.delimiter
+        && matches!(d, b'"' | b'\n' | b'\r')
+    {
+        return Err(LoadError::BadDelimiter {
+            delimiter: d as char,
+        }
+        .into());
+    }
+    let (body, had_bom) = match head.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => (rest, true),
+        None => (&head[..], false),
+    };
+    let bom = head.len() - body.len();
+    if memchr::memchr(b'"', body).is_some() {
+        return Ok(None);
+    }
+    let lower = name.to_ascii_lowercase();
+    let prefer_tab = lower.ends_with(".tsv") || lower.ends_with(".tab");
+    let delimiter = opts
+        .delimiter
+        .unwrap_or_else(|| sniff_delimiter(body, prefer_tab));
+    // The first non-blank line must end within the block.
+    let Some(head_info) = read_head(body, false, name, delimiter, opts.has_header)? else {
+        return Ok(None);
+    };
+    progress.set_total(len as u64);
+    let source = Source::File { file: &file, len };
+    let estimate = estimate_rows(
+        &body[head_info.data_start..],
+        len - bom - head_info.data_start,
+    );
+    let mut parts = parse_chunks(
+        &source,
+        bom + head_info.data_start,
+        head_info,
+        name,
+        delimiter,
+        progress,
+        estimate,
+    )?;
+    // A file that changed size while being read is read again the plain way.
+    let now = file.metadata().map_err(Failure::Io)?.len();
+    if now != len as u64 {
+        return Err(Failure::Fallback);
+    }
+    if parts.n_rows == 0 {
+        return Err(LoadError::NoDataRows {
+            name: name.to_string(),
+        }
+        .into());
+    }
+    parts.format = CsvFormat {
+        delimiter: delimiter as char,
+        has_header: parts.format.has_header,
+        had_bom,
+        bytes: len as u64,
+    };
+    progress.set(len as u64);
+    Ok(Some(parts))
+}
+
+/// Whether this platform has positioned reads (`pread`), which streaming needs.
+const POSITIONED_READS: bool = cfg!(any(unix, windows));
+
+/// Fill `buf` from the file at `offset`; a file that ended early has changed.
+fn read_at(file: &std::fs::File, buf: &mut [u8], offset: usize) -> Result<(), Failure> {
+    let res = {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::FileExt;
+            file.read_exact_at(buf, offset as u64)
+        }
+        #[cfg(windows)]
+        {
+            use std::os::windows::fs::FileExt;
+            let mut done = 0;
+            let mut res = Ok(());
+            while done < buf.len() {
+                match file.seek_read(&mut buf[done..], (offset + done) as u64) {
+                    Ok(0) => {
+                        res = Err(std::io::ErrorKind::UnexpectedEof.into());
+                        break;
+                    }
+                    Ok(n) => done += n,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(e) => {
+                        res = Err(e);
+                        break;
+                    }
+                }
+            }
+            res
+        }
+        #[cfg(not(any(unix, windows)))]
+        {
+            let _ = (file, buf, offset);
+            Err::<(), std::io::Error>(std::io::ErrorKind::Unsupported.into())
+        }
+    };
+    match res {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => Err(Failure::Fallback),
+        Err(e) => Err(Failure::Io(e)),
+    }
 }
 
 /// Read a whole file. Large files are read by all threads at once, each into its own part of
 /// the buffer: the copy and the page faults of a fresh buffer are a third of the load time of
-/// a 200 MB file when done by one thread.
+/// a 200 MB file when done by one thread. (Only used for files that cannot be streamed.)
 fn read_bytes(path: &Path) -> std::io::Result<Vec<u8>> {
     #[cfg(unix)]
     {
@@ -161,6 +323,8 @@ const SNIFF_RECORDS: usize = 50;
 /// Largest chunk of the fast path, so cancellation is seen at least every ~1 MB.
 const MAX_CHUNK: usize = 1 << 20;
 const MIN_CHUNK: usize = 64 << 10;
+/// Bytes read past a chunk's end at first, to finish its last line without a second read.
+const READ_SLACK: usize = 16 << 10;
 
 /// What one cell is, for type inference.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -202,25 +366,15 @@ enum ColBuf {
     Dead,
 }
 
-/// A chunk-level failure; lines are chunk-local until [`Parts`] fixes them.
+/// A chunk-level failure; lines are chunk-local until the chunk is appended in order.
 #[derive(Debug)]
 enum ChunkErr {
-    Ragged {
-        line: usize,
-        found: usize,
-    },
-    Utf8 {
-        line: usize,
-        col: usize,
-    },
-    Cancelled,
-    /// An earlier chunk failed: this one was not parsed.
-    Skipped,
+    Ragged { line: usize, found: usize },
+    Utf8 { line: usize, col: usize },
 }
 
-/// A parsed chunk: its rows and its number of lines.
-type ChunkResult = Result<(Sink, usize), ChunkErr>;
-/// A parsed chunk of the fast path, with the text columns it was parsed with.
+/// A parsed chunk of the fast path: its rows, its number of lines and the text columns it
+/// was parsed with.
 type Parsed = (Sink, usize, Vec<bool>);
 
 /// Receives the rows of one chunk (or of the whole file on the quoted path).
@@ -250,6 +404,28 @@ impl Sink {
             rows: 0,
             any_dead: false,
         }
+    }
+
+    /// Empty the sink for a chunk with these text columns, keeping the numeric buffers.
+    fn reset(&mut self, is_text: &[bool], capacity: usize) {
+        self.cols.resize_with(is_text.len(), || ColBuf::Dead);
+        for (col, &t) in self.cols.iter_mut().zip(is_text) {
+            match col {
+                ColBuf::Num(v) if !t => {
+                    v.clear();
+                    v.reserve(capacity);
+                }
+                _ if t => {
+                    *col = ColBuf::Text {
+                        values: Vec::new(),
+                        first: None,
+                    }
+                }
+                _ => *col = ColBuf::Num(Vec::with_capacity(capacity)),
+            }
+        }
+        self.rows = 0;
+        self.any_dead = false;
     }
 
     /// Store cell `j` of a row on (chunk-local) line `line`. `j` must be < the column count.
@@ -502,12 +678,11 @@ fn abbreviated(items: &[String]) -> String {
 // ---------------------------------------------------------------------------------------------
 // Parsing.
 
-/// The parsed pieces, before the columns are assembled.
+/// The parsed table, before it is put into a [`Table`].
 struct Parts {
     name: String,
     names: Vec<String>,
-    /// Chunks in file order, each with the 1-based file line of its first line.
-    chunks: Vec<(usize, Sink)>,
+    columns: Vec<ColumnData>,
     n_rows: usize,
     format: CsvFormat,
     notes: Vec<String>,
@@ -555,7 +730,32 @@ fn parse_parts(
     let mut parts = if quoted {
         parse_quoted(body, name, delimiter, opts.has_header, progress)?
     } else {
-        parse_fast(body, name, delimiter, opts.has_header, progress)?
+        // The first non-blank line is there: the body is not blank.
+        let Some(head) = read_head(body, true, name, delimiter, opts.has_header)? else {
+            return Err(LoadError::Empty {
+                name: name.to_string(),
+            });
+        };
+        let estimate = estimate_rows(&body[head.data_start..], body.len() - head.data_start);
+        let data_start = head.data_start;
+        parse_chunks(
+            &Source::Mem(body),
+            data_start,
+            head,
+            name,
+            delimiter,
+            progress,
+            estimate,
+        )
+        .map_err(|f| match f {
+            Failure::Load(e) => e,
+            // Bytes in memory neither change nor fail to be read.
+            Failure::Io(_) | Failure::Fallback => LoadError::Malformed {
+                name: name.to_string(),
+                line: 0,
+                message: "internal error: the bytes changed while being read".to_string(),
+            },
+        })?
     };
     if parts.n_rows == 0 {
         // Only possible with a header: without one the first row is data.
@@ -619,25 +819,41 @@ fn chunk_error(e: ChunkErr, line_base: usize, name: &str, names: &[String]) -> L
             line: line_base + line,
             place: format!("column {} (\"{}\")", col + 1, names[col]),
         },
-        ChunkErr::Cancelled | ChunkErr::Skipped => LoadError::Cancelled,
     }
 }
 
-/// The fast path: no quote anywhere in the file.
-fn parse_fast(
+/// Where the header ends and the data begins.
+struct Head {
+    header: Header,
+    /// Offset of the first data line in the body.
+    data_start: usize,
+    /// Its 1-based line number.
+    data_line: usize,
+}
+
+/// Find the first non-blank line of `body` and read it as the header or the first data row.
+/// `complete` says `body` is the whole body; otherwise it is only the start of it, and
+/// `Ok(None)` means that line does not end within it.
+fn read_head(
     body: &[u8],
+    complete: bool,
     name: &str,
     delimiter: u8,
     has_header: Option<bool>,
-    progress: &Progress,
-) -> Result<Parts, LoadError> {
-    // The first non-blank line (there is one: the file is not blank).
+) -> Result<Option<Head>, LoadError> {
     let mut start = 0;
     let mut line = 1;
     let (first_end, next) = loop {
-        let end = memchr::memchr(b'\n', &body[start..]).map_or(body.len(), |i| start + i);
+        let end = match memchr::memchr(b'\n', &body[start..]) {
+            Some(i) => start + i,
+            None if complete => body.len(),
+            None => return Ok(None),
+        };
         if !body[start..end].trim_ascii().is_empty() {
             break (end, (end + 1).min(body.len()));
+        }
+        if end == body.len() {
+            return Ok(None);
         }
         start = end + 1;
         line += 1;
@@ -645,94 +861,257 @@ fn parse_fast(
     let first = strip_cr(&body[start..first_end]);
     let fields: Vec<&[u8]> = first.split(|&b| b == delimiter).collect();
     let header = read_header(&fields, line, name, has_header)?;
-    let (data, data_line) = if header.has_header {
-        (&body[next..], line + 1)
+    let (data_start, data_line) = if header.has_header {
+        (next, line + 1)
     } else {
-        (&body[start..], line)
+        (start, line)
     };
-    progress.add((body.len() - data.len()) as u64);
+    Ok(Some(Head {
+        header,
+        data_start,
+        data_line,
+    }))
+}
 
+/// A generous guess of the number of rows in `total` bytes of data from the lines of
+/// `sample` (the data's start), to reserve the numeric columns once. Reserved memory that is
+/// never written costs nothing; a guess too small only makes a column grow.
+fn estimate_rows(sample: &[u8], total: usize) -> usize {
+    let sample = &sample[..sample.len().min(SNIFF_BYTES)];
+    let Some(last) = memchr::memrchr(b'\n', sample) else {
+        return 0;
+    };
+    let lines = memchr::memchr_iter(b'\n', &sample[..=last]).count();
+    let mean = (last + 1) / lines.max(1);
+    let rows = total / mean.max(1);
+    rows + rows / 8 + 64
+}
+
+/// Where the chunks' bytes come from. Offsets are in the source: the body (after the BOM)
+/// for bytes in memory, the whole file for a file.
+enum Source<'a> {
+    Mem(&'a [u8]),
+    File { file: &'a std::fs::File, len: usize },
+}
+
+impl Source<'_> {
+    fn len(&self) -> usize {
+        match self {
+            Source::Mem(m) => m.len(),
+            Source::File { len, .. } => *len,
+        }
+    }
+
+    /// The bytes of the lines that start in `[lo, hi)` (`lo` is a line start when `first`).
+    /// Consecutive ranges give consecutive lines, each in exactly one chunk; a chunk may be
+    /// empty when a long line started before it.
+    fn chunk<'b>(
+        &'b self,
+        lo: usize,
+        hi: usize,
+        first: bool,
+        buf: &'b mut Vec<u8>,
+    ) -> Result<&'b [u8], Failure> {
+        debug_assert!(lo < hi && (first || lo > 0));
+        match self {
+            Source::Mem(m) => {
+                let start = if first {
+                    lo
+                } else {
+                    match memchr::memchr(b'\n', &m[lo - 1..hi - 1]) {
+                        Some(i) => lo + i,
+                        None => return Ok(&[]),
+                    }
+                };
+                let end = memchr::memchr(b'\n', &m[hi - 1..]).map_or(m.len(), |i| hi + i);
+                Ok(&m[start..end])
+            }
+            &Source::File { file, len } => {
+                // Read from the byte before `lo`, to see whether a line starts at `lo`.
+                let r0 = if first { lo } else { lo - 1 };
+                let mut n = (hi - r0 + READ_SLACK).min(len - r0);
+                if buf.len() < n {
+                    buf.resize(n, 0);
+                }
+                read_at(file, &mut buf[..n], r0)?;
+                let start = if first {
+                    0
+                } else {
+                    match memchr::memchr(b'\n', &buf[..hi - 1 - r0]) {
+                        Some(i) => i + 1,
+                        None => return Ok(&[]),
+                    }
+                };
+                // The end of the line holding byte `hi - 1`: read on until it is found.
+                let mut from = hi - 1 - r0;
+                let end = loop {
+                    if let Some(i) = memchr::memchr(b'\n', &buf[from..n]) {
+                        break from + i + 1;
+                    }
+                    if r0 + n == len {
+                        break n;
+                    }
+                    from = n;
+                    let more = (n + n.max(READ_SLACK)).min(len - r0);
+                    if buf.len() < more {
+                        buf.resize(more, 0);
+                    }
+                    read_at(file, &mut buf[n..more], r0 + n)?;
+                    n = more;
+                };
+                Ok(&buf[start..end])
+            }
+        }
+    }
+}
+
+/// The fast path (no quote in the file): parse the data, which starts at `data_start` in the
+/// source, in chunks on all threads, appending finished chunks to the columns in file order.
+fn parse_chunks(
+    source: &Source,
+    data_start: usize,
+    head: Head,
+    name: &str,
+    delimiter: u8,
+    progress: &Progress,
+    estimate: usize,
+) -> Result<Parts, Failure> {
+    let Head {
+        header, data_line, ..
+    } = head;
+    progress.add(data_start as u64);
+    let end = source.len();
     let ncols = header.names.len();
+    let data_len = end - data_start;
     let threads = rayon::current_num_threads().max(1);
-    let target = (data.len() / (4 * threads)).clamp(MIN_CHUNK, MAX_CHUNK);
-    let pieces = split_at_newlines(data, target);
+    let size = (data_len / (4 * threads)).clamp(MIN_CHUNK, MAX_CHUNK);
+    let count = data_len.div_ceil(size);
+    let is_file = matches!(source, Source::File { .. });
+    // A row has at least one byte per column.
+    let capacity = estimate.min(data_len / ncols.max(1) + 1);
 
     // Columns known to be text, shared between chunks so later chunks start right.
     let known_text: Vec<AtomicBool> = (0..ncols).map(|_| AtomicBool::new(false)).collect();
+    let next_chunk = AtomicUsize::new(0);
+    // The first chunk with a parse error: later chunks need not be parsed.
     let first_failed = AtomicUsize::new(usize::MAX);
-    let snapshot =
-        |kt: &[AtomicBool]| -> Vec<bool> { kt.iter().map(|b| b.load(Ordering::Relaxed)).collect() };
+    let halted = AtomicBool::new(false);
+    let halt_reason: Mutex<Option<Failure>> = Mutex::new(None);
+    let halt = |f: Failure| {
+        let mut reason = halt_reason.lock().unwrap_or_else(|e| e.into_inner());
+        reason.get_or_insert(f);
+        halted.store(true, Ordering::Relaxed);
+    };
+    let assembly = Mutex::new(Assembly::new(ncols, capacity, data_line));
 
-    let results: Vec<Result<Parsed, ChunkErr>> = pieces
-        .par_iter()
-        .enumerate()
-        .map(|(i, piece)| {
+    let work = || {
+        let mut buf = Vec::new();
+        let mut sink = Sink::new(&[], 0);
+        loop {
+            let k = next_chunk.fetch_add(1, Ordering::Relaxed);
+            if k >= count
+                || halted.load(Ordering::Relaxed)
+                || k > first_failed.load(Ordering::Relaxed)
+            {
+                break;
+            }
             if progress.is_cancelled() {
-                return Err(ChunkErr::Cancelled);
+                halt(Failure::Load(LoadError::Cancelled));
+                break;
             }
-            if first_failed.load(Ordering::Relaxed) < i {
-                return Err(ChunkErr::Skipped);
-            }
-            let mut is_text = snapshot(&known_text);
-            let res = (|| {
-                let (mut sink, mut lines) = parse_chunk(piece, delimiter, &is_text)?;
-                if sink.any_dead {
-                    for j in sink.dead_columns() {
-                        is_text[j] = true;
-                        known_text[j].store(true, Ordering::Relaxed);
-                    }
-                    (sink, lines) = parse_chunk(piece, delimiter, &is_text)?;
-                    debug_assert!(!sink.any_dead);
+            let lo = data_start + k * size;
+            let hi = (lo + size).min(end);
+            let piece = match source.chunk(lo, hi, k == 0, &mut buf) {
+                Ok(p) => p,
+                Err(f) => {
+                    halt(f);
+                    break;
                 }
-                Ok((sink, lines, is_text))
-            })();
-            if res.is_err() {
-                first_failed.fetch_min(i, Ordering::Relaxed);
+            };
+            if is_file && memchr::memchr(b'"', piece).is_some() {
+                // Quoted fields need the csv crate's reader.
+                halt(Failure::Fallback);
+                break;
+            }
+            let outcome = parse_one(piece, delimiter, &known_text, &mut sink);
+            if outcome.is_err() {
+                first_failed.fetch_min(k, Ordering::Relaxed);
             }
             progress.add(piece.len() as u64);
-            res
+            let outcome = outcome.map(|(lines, is_text)| {
+                let parsed = std::mem::replace(&mut sink, Sink::new(&[], 0));
+                (parsed, lines, is_text)
+            });
+            let mut asm = assembly.lock().unwrap_or_else(|e| e.into_inner());
+            asm.commit(k, outcome);
+            if let Some(spare) = asm.spare.pop() {
+                sink = spare;
+            }
+        }
+    };
+    (0..threads).into_par_iter().for_each(|_| work());
+
+    if progress.is_cancelled() {
+        return Err(Failure::Load(LoadError::Cancelled));
+    }
+    if let Some(f) = halt_reason.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        return Err(f);
+    }
+    let mut asm = assembly.into_inner().unwrap_or_else(|e| e.into_inner());
+    if let Some((e, line_base)) = asm.error.take() {
+        return Err(chunk_error(e, line_base, name, &header.names).into());
+    }
+    if asm.next != count {
+        return Err(Failure::Fallback);
+    }
+
+    // Chunks parsed before another chunk found a column to be text: parse them again, and
+    // put the texts of those columns in place of the placeholders. (This cannot fail unless
+    // the file changed: their new text columns held only numbers and missing tokens.)
+    let final_text: Vec<bool> = known_text
+        .iter()
+        .map(|b| b.load(Ordering::Relaxed))
+        .collect();
+    let redo: Vec<&Committed> = asm
+        .committed
+        .iter()
+        .filter(|c| c.is_text != final_text)
+        .collect();
+    let redone: Vec<Result<Sink, Failure>> = redo
+        .par_iter()
+        .map_init(Vec::new, |buf, c| {
+            let lo = data_start + c.chunk * size;
+            let hi = (lo + size).min(end);
+            let piece = source.chunk(lo, hi, c.chunk == 0, buf)?;
+            let mut sink = Sink::new(&final_text, c.rows);
+            match parse_chunk(piece, delimiter, &mut sink) {
+                Ok(lines) if lines == c.lines && sink.rows == c.rows && !sink.any_dead => Ok(sink),
+                _ => Err(Failure::Fallback),
+            }
         })
         .collect();
-    if progress.is_cancelled() {
-        return Err(LoadError::Cancelled);
-    }
-
-    // Put the chunks in order, giving each its first line.
-    let mut chunks = Vec::with_capacity(results.len());
-    let mut to_redo = Vec::new();
-    let mut line_base = data_line;
-    let final_text = snapshot(&known_text);
-    for (i, r) in results.into_iter().enumerate() {
-        match r {
-            Ok((sink, lines, is_text)) => {
-                if is_text != final_text {
-                    to_redo.push(i);
-                }
-                chunks.push((line_base, sink));
-                line_base += lines;
+    let redo: Vec<(usize, Vec<bool>)> = redo.iter().map(|c| (c.row, c.is_text.clone())).collect();
+    for ((row, was_text), sink) in redo.into_iter().zip(redone) {
+        for (j, buf) in sink?.cols.into_iter().enumerate() {
+            if was_text[j] {
+                continue;
             }
-            Err(e) => return Err(chunk_error(e, line_base, name, &header.names)),
-        }
-    }
-    // Chunks parsed before another chunk found a column to be text: parse them again.
-    // (This cannot fail: their new text columns held only numbers and missing tokens.)
-    let redone: Vec<(usize, ChunkResult)> = to_redo
-        .par_iter()
-        .map(|&i| (i, parse_chunk(pieces[i], delimiter, &final_text)))
-        .collect();
-    for (i, res) in redone {
-        match res {
-            Ok((sink, _)) => chunks[i].1 = sink,
-            Err(e) => return Err(chunk_error(e, chunks[i].0, name, &header.names)),
+            if let (ColBuf::Text { values: out, .. }, ColBuf::Text { values, .. }) =
+                (&mut asm.cols[j], buf)
+            {
+                for (slot, v) in out[row..].iter_mut().zip(values) {
+                    *slot = v;
+                }
+            }
         }
     }
 
-    let n_rows = chunks.iter().map(|(_, s)| s.rows).sum();
+    let columns: Option<Vec<ColumnData>> = asm.cols.into_iter().map(into_column).collect();
     Ok(Parts {
         name: name.to_string(),
         names: header.names,
-        chunks,
-        n_rows,
+        columns: columns.ok_or(Failure::Fallback)?,
+        n_rows: asm.rows,
         format: CsvFormat {
             delimiter: delimiter as char,
             has_header: header.has_header,
@@ -743,37 +1122,152 @@ fn parse_fast(
     })
 }
 
+/// Parse one chunk into `sink`, with the columns known to be text as text; a column that
+/// turns out to be text makes the chunk parsed again. Returns the chunk's number of lines and
+/// the text columns it was parsed with.
+fn parse_one(
+    piece: &[u8],
+    delimiter: u8,
+    known_text: &[AtomicBool],
+    sink: &mut Sink,
+) -> Result<(usize, Vec<bool>), ChunkErr> {
+    let mut is_text: Vec<bool> = known_text
+        .iter()
+        .map(|b| b.load(Ordering::Relaxed))
+        .collect();
+    // A guess of the row count from the first line's length, for the numeric columns.
+    let first_len = memchr::memchr(b'\n', piece).map_or(piece.len(), |i| i + 1);
+    let capacity = piece.len() / first_len.max(1) * 9 / 8 + 1;
+    loop {
+        sink.reset(&is_text, capacity);
+        let lines = parse_chunk(piece, delimiter, sink)?;
+        if !sink.any_dead {
+            return Ok((lines, is_text));
+        }
+        // Each round adds a text column: this ends.
+        for j in sink.dead_columns() {
+            is_text[j] = true;
+            known_text[j].store(true, Ordering::Relaxed);
+        }
+    }
+}
+
+/// A chunk appended to the columns.
+struct Committed {
+    chunk: usize,
+    /// Its first row in the columns.
+    row: usize,
+    rows: usize,
+    lines: usize,
+    /// The text columns it was parsed with.
+    is_text: Vec<bool>,
+}
+
+/// The columns being built: chunks are appended strictly in file order, whichever thread
+/// finishes them.
+struct Assembly {
+    /// The next chunk to append.
+    next: usize,
+    /// Chunks finished before the ones before them.
+    pending: BTreeMap<usize, Result<Parsed, ChunkErr>>,
+    /// The columns; a text column holds `None` placeholders for the rows of chunks that had
+    /// it as numbers (they are parsed again at the end).
+    cols: Vec<ColBuf>,
+    rows: usize,
+    /// The 1-based file line of the next chunk's first line.
+    line_base: usize,
+    committed: Vec<Committed>,
+    /// The first chunk error, with the line its chunk started at.
+    error: Option<(ChunkErr, usize)>,
+    /// Sinks whose rows were appended, for the workers to reuse.
+    spare: Vec<Sink>,
+}
+
+impl Assembly {
+    fn new(ncols: usize, capacity: usize, data_line: usize) -> Self {
+        Assembly {
+            next: 0,
+            pending: BTreeMap::new(),
+            cols: (0..ncols)
+                .map(|_| ColBuf::Num(Vec::with_capacity(capacity)))
+                .collect(),
+            rows: 0,
+            line_base: data_line,
+            committed: Vec::new(),
+            error: None,
+            spare: Vec::new(),
+        }
+    }
+
+    fn commit(&mut self, k: usize, outcome: Result<Parsed, ChunkErr>) {
+        self.pending.insert(k, outcome);
+        while self.error.is_none()
+            && let Some(outcome) = self.pending.remove(&self.next)
+        {
+            match outcome {
+                Ok((sink, lines, is_text)) => self.append(sink, lines, is_text),
+                Err(e) => self.error = Some((e, self.line_base)),
+            }
+            self.next += 1;
+        }
+    }
+
+    fn append(&mut self, mut sink: Sink, lines: usize, is_text: Vec<bool>) {
+        let row = self.rows;
+        for (out, buf) in self.cols.iter_mut().zip(&mut sink.cols) {
+            if matches!(out, ColBuf::Num(_)) && matches!(buf, ColBuf::Text { .. }) {
+                *out = ColBuf::Text {
+                    values: vec![None; row],
+                    first: None,
+                };
+            }
+            match (out, buf) {
+                (ColBuf::Num(out), ColBuf::Num(v)) => out.extend_from_slice(v),
+                (
+                    ColBuf::Text {
+                        values: out,
+                        first: out_first,
+                    },
+                    ColBuf::Text { values, first },
+                ) => {
+                    if out_first.is_none() {
+                        *out_first = first.take().map(|(l, s)| (self.line_base + l, s));
+                    }
+                    out.append(values);
+                }
+                // Parsed before the column was known to be text: a placeholder for now.
+                (ColBuf::Text { values: out, .. }, ColBuf::Num(v)) => {
+                    out.resize(out.len() + v.len(), None);
+                }
+                // Not possible: `parse_one` leaves no dead column.
+                _ => {}
+            }
+        }
+        self.committed.push(Committed {
+            chunk: self.next,
+            row,
+            rows: sink.rows,
+            lines,
+            is_text,
+        });
+        self.rows += sink.rows;
+        self.line_base += lines;
+        self.spare.push(sink);
+    }
+}
+
 fn strip_cr(line: &[u8]) -> &[u8] {
     line.strip_suffix(b"\r").unwrap_or(line)
 }
 
-/// Cut `data` into pieces of about `target` bytes, each ending just after a `\n` (the last
-/// one at the end of the data).
-fn split_at_newlines(data: &[u8], target: usize) -> Vec<&[u8]> {
-    let mut pieces = Vec::with_capacity(data.len() / target.max(1) + 1);
-    let mut start = 0;
-    while start < data.len() {
-        let mut end = (start + target).min(data.len());
-        if end < data.len() {
-            end = memchr::memchr(b'\n', &data[end - 1..]).map_or(data.len(), |i| end + i);
-        }
-        pieces.push(&data[start..end]);
-        start = end;
-    }
-    pieces
-}
-
-/// Parse one chunk of unquoted lines. Returns the rows and the number of `\n` in the chunk.
-/// Lines in errors and in the sink are chunk-local, starting at 0.
+/// Parse one chunk of unquoted lines into `sink` (already reset for the chunk). Returns the
+/// number of `\n` in the chunk. Lines in errors and in the sink are chunk-local, starting at 0.
 ///
 /// Numeric cells take a shortcut: the number is parsed straight from the cursor and the byte
 /// after it must end the field; anything else (spaces, missing tokens, text) takes the general
 /// route, which finds the field's end first.
-fn parse_chunk(chunk: &[u8], delimiter: u8, is_text: &[bool]) -> ChunkResult {
-    let ncols = is_text.len();
-    // A guess of the row count from the first line's length, for the numeric columns.
-    let first_len = memchr::memchr(b'\n', chunk).map_or(chunk.len(), |i| i + 1);
-    let mut sink = Sink::new(is_text, chunk.len() / first_len.max(1) * 9 / 8 + 1);
+fn parse_chunk(chunk: &[u8], delimiter: u8, sink: &mut Sink) -> Result<usize, ChunkErr> {
+    let ncols = sink.cols.len();
     // A delimiter that can be part of a number (a user's choice) rules the shortcut out.
     let shortcut = !(delimiter.is_ascii_alphanumeric() || matches!(delimiter, b'+' | b'-' | b'.'));
     let n = chunk.len();
@@ -830,7 +1324,7 @@ fn parse_chunk(chunk: &[u8], delimiter: u8, is_text: &[bool]) -> ChunkResult {
             line += 1;
         }
     }
-    Ok((sink, line))
+    Ok(line)
 }
 
 /// The quoted path: the csv crate's reader over the whole file, in one pass (two when a column
@@ -926,7 +1420,16 @@ fn parse_quoted(
         name: name.to_string(),
         names: header.names,
         n_rows: sink.rows,
-        chunks: vec![(0, sink)],
+        columns: sink
+            .cols
+            .into_iter()
+            .map(into_column)
+            .collect::<Option<Vec<_>>>()
+            .ok_or_else(|| LoadError::Malformed {
+                name: name.to_string(),
+                line: 0,
+                message: "internal error: a column was left unread".to_string(),
+            })?,
         format: CsvFormat {
             delimiter: delimiter as char,
             has_header: header.has_header,
@@ -982,28 +1485,15 @@ impl Parts {
         let Parts {
             name,
             names,
-            chunks,
+            columns,
             n_rows,
             format,
             notes,
         } = self;
-        // Transpose: per column, its buffers in chunk order with each chunk's first line.
-        let ncols = names.len();
-        let mut per_col: Vec<Vec<(usize, ColBuf)>> = (0..ncols)
-            .map(|_| Vec::with_capacity(chunks.len()))
-            .collect();
-        for (base, sink) in chunks {
-            for (j, buf) in sink.cols.into_iter().enumerate() {
-                per_col[j].push((base, buf));
-            }
-        }
         let columns = names
-            .into_par_iter()
-            .zip(per_col.into_par_iter())
-            .map(|(name, bufs)| Column {
-                name,
-                data: concat(bufs, n_rows),
-            })
+            .into_iter()
+            .zip(columns)
+            .map(|(name, data)| Column { name, data })
             .collect();
         Table {
             name,
@@ -1015,35 +1505,18 @@ impl Parts {
     }
 }
 
-fn concat(bufs: Vec<(usize, ColBuf)>, n_rows: usize) -> ColumnData {
-    let numeric = bufs.iter().all(|(_, b)| matches!(b, ColBuf::Num(_)));
-    if numeric {
-        let mut out = Vec::with_capacity(n_rows);
-        for (_, b) in bufs {
-            if let ColBuf::Num(v) = b {
-                if out.is_empty() {
-                    out = v;
-                    out.reserve(n_rows - out.len());
-                } else {
-                    out.extend_from_slice(&v);
-                }
-            }
+/// A finished column; `None` for a dead one (which a finished parse never leaves).
+fn into_column(buf: ColBuf) -> Option<ColumnData> {
+    match buf {
+        ColBuf::Num(mut v) => {
+            // Give back what the row estimate reserved too much.
+            v.shrink_to_fit();
+            Some(ColumnData::Numeric(v))
         }
-        ColumnData::Numeric(out)
-    } else {
-        let mut values = Vec::with_capacity(n_rows);
-        let mut first_non_numeric = None;
-        for (base, b) in bufs {
-            if let ColBuf::Text { values: v, first } = b {
-                if first_non_numeric.is_none() {
-                    first_non_numeric = first.map(|(line, s)| (base + line, s));
-                }
-                values.extend(v);
-            }
-        }
-        ColumnData::Text {
+        ColBuf::Text { values, first } => Some(ColumnData::Text {
             values,
-            first_non_numeric,
-        }
+            first_non_numeric: first,
+        }),
+        ColBuf::Dead => None,
     }
 }
