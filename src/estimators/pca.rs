@@ -161,15 +161,15 @@ pub fn fit_pca(
             p.n_components
         )));
     }
-    if x.iter().any(|v| !v.is_finite()) {
-        return Err(EstimatorError::Data(
-            "PCA needs finite values (found NaN or infinity)".into(),
-        ));
-    }
     progress.set_total(3);
     progress.set(0);
 
-    let mean = parallel_column_means(x);
+    // One parallel pass both checks the values and sums the columns.
+    let Some(mean) = parallel_column_means(x) else {
+        return Err(EstimatorError::Data(
+            "PCA needs finite values (found NaN or infinity)".into(),
+        ));
+    };
     progress.check()?;
     progress.set(1);
     let mut cov = parallel_centred_gram(x, &mean);
@@ -234,13 +234,20 @@ fn row_blocks(n: usize) -> Vec<(usize, usize)> {
         .collect()
 }
 
-fn parallel_column_means(x: ArrayView2<f64>) -> Array1<f64> {
+/// Column means, or `None` when a value is NaN or infinite.
+fn parallel_column_means(x: ArrayView2<f64>) -> Option<Array1<f64>> {
     let p = x.ncols();
-    let sum = row_blocks(x.nrows())
+    let (sum, finite) = row_blocks(x.nrows())
         .into_par_iter()
-        .map(|(a, b)| x.slice(s![a..b, ..]).sum_axis(Axis(0)))
-        .reduce(|| Array1::zeros(p), |acc, s| acc + s);
-    sum / x.nrows() as f64
+        .map(|(a, b)| {
+            let block = x.slice(s![a..b, ..]);
+            (block.sum_axis(Axis(0)), block.iter().all(|v| v.is_finite()))
+        })
+        .reduce(
+            || (Array1::zeros(p), true),
+            |(s1, f1), (s2, f2)| (s1 + s2, f1 && f2),
+        );
+    finite.then(|| sum / x.nrows() as f64)
 }
 
 /// `(X - mean)ᵀ (X - mean)`, summed over row blocks in parallel. Each block is centred into a
