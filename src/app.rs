@@ -214,7 +214,7 @@ pub struct Runtime {
     pub map_texture: Option<egui::TextureHandle>,
     pub status: Option<Status>,
     pub commands: Vec<Command>,
-    dialog: Option<crossbeam_channel::Receiver<Option<PathBuf>>>,
+    dialog: Option<crossbeam_channel::Receiver<(Option<PathBuf>, std::time::Duration)>>,
     undo: Vec<DataRequest>,
     /// The data settings at the end of the previous frame, to notice changes for undo.
     last_request: Option<DataRequest>,
@@ -480,11 +480,19 @@ impl RidgelineApp {
     fn poll_dialog(&mut self) {
         let Some(rx) = &self.rt.dialog else { return };
         match rx.try_recv() {
-            Ok(Some(path)) => {
+            Ok((Some(path), _)) => {
                 self.rt.dialog = None;
                 self.apply(Command::OpenFile(path));
             }
-            Ok(None) => self.rt.dialog = None,
+            Ok((None, open_for)) => {
+                self.rt.dialog = None;
+                if open_for < std::time::Duration::from_millis(300) {
+                    self.set_status(
+                        Level::Warning,
+                        "no file dialog could be shown (it needs xdg-desktop-portal): drop the file on the window, or start with --data FILE",
+                    );
+                }
+            }
             Err(crossbeam_channel::TryRecvError::Empty) => {}
             Err(crossbeam_channel::TryRecvError::Disconnected) => {
                 self.rt.dialog = None;
