@@ -917,10 +917,6 @@ impl eframe::App for RidgelineApp {
 
 /// Open the window.
 pub fn run_native(args: GuiArgs) -> Result<(), String> {
-    // Check the arguments before a window opens, so mistakes end with one line on stderr.
-    if let Some(name) = &args.dataset {
-        Builtin::from_name(name, 300, None, 0)?;
-    }
     let icon = eframe::icon_data::from_png_bytes(include_bytes!("../assets/icon-256.png"))
         .map_err(|e| format!("icon: {e}"))?;
     let options = eframe::NativeOptions {

@@ -103,6 +103,17 @@ pub struct DataArgs {
     pub seed: u64,
 }
 
+impl GuiArgs {
+    /// Check what can be checked before a window opens, so mistakes end with one line on
+    /// stderr. (A file is read by the window itself, which reports its problems.)
+    pub fn check(&self) -> Result<(), CliError> {
+        if let Some(name) = &self.dataset {
+            Builtin::from_name(name, 300, None, 0).map_err(CliError)?;
+        }
+        Ok(())
+    }
+}
+
 /// A failure to report on one line with exit code 2.
 #[derive(Debug)]
 pub struct CliError(pub String);

@@ -35,12 +35,21 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
-        None => match ridgeline::app::run_native(cli.gui) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
+        None => {
+            if let Err(e) = cli.gui.check() {
                 eprintln!("error: {e}");
-                ExitCode::from(1)
+                return ExitCode::from(2);
             }
-        },
+            // eframe and wgpu report through `log`: RUST_LOG=warn (or info, debug) shows it.
+            env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("error"))
+                .init();
+            match ridgeline::app::run_native(cli.gui) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(1)
+                }
+            }
+        }
     }
 }

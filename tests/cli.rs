@@ -347,3 +347,13 @@ fn fit_errors_are_one_line_and_exit_2() {
         "knn",
     );
 }
+
+#[test]
+fn a_bad_window_argument_is_one_line_and_exit_2() {
+    // Checked before any window opens (this test needs no display).
+    assert_one_line_error(
+        &ridgeline(&["--dataset", "nope"]),
+        "no built-in dataset named 'nope'",
+    );
+    assert_one_line_error(&ridgeline(&["--view", "bogus"]), "bogus");
+}
