@@ -113,6 +113,13 @@ struct DataRequest {
     prep: PrepSettings,
 }
 
+/// What Undo restores: the data, columns, split and model settings.
+#[derive(Clone, Debug, PartialEq)]
+struct UndoState {
+    data: DataRequest,
+    model: ModelSettings,
+}
+
 /// A dataset ready for views and models.
 #[derive(Debug)]
 pub struct Prepared {
@@ -215,9 +222,9 @@ pub struct Runtime {
     pub status: Option<Status>,
     pub commands: Vec<Command>,
     dialog: Option<crossbeam_channel::Receiver<(Option<PathBuf>, std::time::Duration)>>,
-    undo: Vec<DataRequest>,
-    /// The data settings at the end of the previous frame, to notice changes for undo.
-    last_request: Option<DataRequest>,
+    undo: Vec<UndoState>,
+    /// The undoable settings at the end of the previous frame, to notice changes.
+    last_request: Option<UndoState>,
     screenshot: Option<ScreenshotState>,
     /// Don't write settings on exit (screenshot runs and tests).
     pub persist: bool,
@@ -453,9 +460,10 @@ impl RidgelineApp {
             }
             Command::Undo => {
                 if let Some(previous) = self.rt.undo.pop() {
-                    self.settings.source = previous.source.clone();
-                    self.settings.roles = previous.roles.clone();
-                    self.settings.prep = previous.prep.clone();
+                    self.settings.source = previous.data.source.clone();
+                    self.settings.roles = previous.data.roles.clone();
+                    self.settings.prep = previous.data.prep.clone();
+                    self.settings.model = previous.model.clone();
                     self.rt.last_request = Some(previous);
                     self.set_status(Level::Info, "undone");
                 }
@@ -622,13 +630,16 @@ impl RidgelineApp {
         }
     }
 
-    /// Remember the data settings (source, columns, split) before each change, for Undo. A
-    /// drag counts once, when released. View choices (tab, axes) are not undone.
+    /// Remember the data and model settings before each change, for Undo. A drag counts
+    /// once, when released. View choices (tab, axes) are not undone.
     fn track_undo(&mut self, ctx: &egui::Context) {
         if ctx.input(|i| i.pointer.any_down()) {
             return;
         }
-        let now = self.settings.request();
+        let now = UndoState {
+            data: self.settings.request(),
+            model: self.settings.model.clone(),
+        };
         match &self.rt.last_request {
             Some(last) if *last != now => {
                 self.rt.undo.push(last.clone());

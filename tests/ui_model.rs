@@ -235,3 +235,24 @@ fn a_model_that_cannot_fit_the_target_says_why_and_keeps_running() {
     assert!(h.state().rt.model_error.is_none());
     assert!(matches!(fitted(&h), Fitted::ElasticNet(_)));
 }
+
+#[test]
+fn undo_restores_a_dragged_model_parameter() {
+    let mut h = harness(Startup::default());
+    settle(&mut h);
+    let Fitted::Svm(before) = fitted(&h) else {
+        panic!()
+    };
+    drag_slider_to_max(&mut h, "C");
+    settle(&mut h);
+    assert_eq!(h.state().settings.model.spec.svm.c, 1000.0);
+    h.get_by_label("Undo").click();
+    settle(&mut h);
+    assert_eq!(h.state().settings.model.spec.svm.c, 1.0);
+    // The model on screen is the C = 1 one again.
+    let Fitted::Svm(after) = fitted(&h) else {
+        panic!()
+    };
+    assert_eq!(after.n_support(), before.n_support());
+    assert_eq!(after.support_indices(), before.support_indices());
+}

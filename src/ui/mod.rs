@@ -95,7 +95,7 @@ fn top_bar_ui(ui: &mut egui::Ui, app: &mut RidgelineApp) {
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             let undo = ui
                 .add_enabled(app.can_undo(), egui::Button::new("Undo"))
-                .on_hover_text("Undo the last change of data, columns or split (Ctrl+Z)");
+                .on_hover_text("Undo the last change of data, columns, split or model (Ctrl+Z)");
             if undo.clicked() {
                 app.rt.commands.push(Command::Undo);
             }
