@@ -97,6 +97,14 @@ impl Settings {
         }
     }
 
+    /// Another table is coming: roles and axes named after the old columns no longer apply.
+    pub fn forget_columns(&mut self) {
+        self.roles = Roles::default();
+        self.view.x_feature = None;
+        self.view.y_feature = None;
+        self.view.first_column = 0;
+    }
+
     /// Put a file at the top of the recent list.
     pub fn remember_file(&mut self, path: &std::path::Path) {
         self.recent_files.retain(|p| p != path);
@@ -275,9 +283,7 @@ impl RidgelineApp {
         let mut startup_notice = None;
         if let Some(source) = startup.source.clone() {
             if source != settings.source {
-                settings.roles = Roles::default();
-                settings.view.x_feature = None;
-                settings.view.y_feature = None;
+                settings.forget_columns();
             }
             settings.source = source;
         } else if let Source::File(path) = &settings.source
@@ -288,7 +294,7 @@ impl RidgelineApp {
                 path.display()
             ));
             settings.source = Source::default();
-            settings.roles = Roles::default();
+            settings.forget_columns();
         }
         if let Some(tab) = startup.tab {
             settings.view.tab = tab;
@@ -432,10 +438,7 @@ impl RidgelineApp {
         match command {
             Command::OpenFile(path) => {
                 self.settings.source = Source::File(path);
-                self.settings.roles = Roles::default();
-                self.settings.view.x_feature = None;
-                self.settings.view.y_feature = None;
-                self.settings.view.first_column = 0;
+                self.settings.forget_columns();
             }
             Command::OpenBuiltin(b) => {
                 let same_columns = matches!(
@@ -444,10 +447,7 @@ impl RidgelineApp {
                 );
                 self.settings.source = Source::Builtin(b);
                 if !same_columns {
-                    self.settings.roles = Roles::default();
-                    self.settings.view.x_feature = None;
-                    self.settings.view.y_feature = None;
-                    self.settings.view.first_column = 0;
+                    self.settings.forget_columns();
                 }
             }
             Command::ShowOpenDialog => {
