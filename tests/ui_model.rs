@@ -34,6 +34,17 @@ fn fitted(h: &Harness<'static, RidgelineApp>) -> Fitted {
         .clone()
 }
 
+fn train_scores(h: &Harness<'static, RidgelineApp>) -> ridgeline::analysis::live::Scores {
+    h.state()
+        .rt
+        .model
+        .as_ref()
+        .expect("a model")
+        .result
+        .train
+        .clone()
+}
+
 /// Drag a slider's handle to the right end of its track (the slider is found by its text).
 fn drag_slider_to_max(h: &mut Harness<'static, RidgelineApp>, name: &str) {
     let rect = h.get_by_role_and_label(Role::Slider, name).rect();
@@ -106,16 +117,7 @@ fn logistic_regression_probabilities_and_shrinkage_with_alpha() {
         panic!("logistic")
     };
     let norm_small_alpha: f64 = m.coef().iter().map(|w| w * w).sum();
-    let loss_small_alpha = h
-        .state()
-        .rt
-        .model
-        .as_ref()
-        .unwrap()
-        .result
-        .train
-        .log_loss
-        .unwrap();
+    let loss_small_alpha = train_scores(&h).log_loss.unwrap();
     h.get_by_label_contains("shading: class probability");
 
     drag_slider_to_max(&mut h, "alpha");
@@ -125,16 +127,7 @@ fn logistic_regression_probabilities_and_shrinkage_with_alpha() {
         panic!()
     };
     let norm_big_alpha: f64 = m.coef().iter().map(|w| w * w).sum();
-    let loss_big_alpha = h
-        .state()
-        .rt
-        .model
-        .as_ref()
-        .unwrap()
-        .result
-        .train
-        .log_loss
-        .unwrap();
+    let loss_big_alpha = train_scores(&h).log_loss.unwrap();
     // The L2 penalty α/2‖w‖² shrinks the weights and costs likelihood on the training rows.
     assert!(norm_big_alpha < 0.01 * norm_small_alpha);
     assert!(loss_big_alpha > loss_small_alpha);
@@ -163,16 +156,7 @@ fn lasso_on_diabetes_zeroes_coefficients_as_alpha_grows() {
         panic!("elastic net")
     };
     let nonzero_at_1 = m.n_nonzero();
-    let r2 = h
-        .state()
-        .rt
-        .model
-        .as_ref()
-        .unwrap()
-        .result
-        .train
-        .r2
-        .unwrap();
+    let r2 = train_scores(&h).r2.unwrap();
     assert!(r2 > 0.3 && r2 < 0.7, "diabetes R² is about 0.5: {r2}");
     h.get_by_label_contains(&format!("({nonzero_at_1} of 10 non-zero)"));
 
