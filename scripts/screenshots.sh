@@ -18,6 +18,6 @@ shot() { # NAME ARGS...
 shot svm-moons --dataset moons --model svm
 shot logistic-iris --dataset iris --model logistic
 shot lasso-diabetes --dataset diabetes --model lasso
-shot pca-iris --dataset iris --model pca
+shot pca-iris --dataset iris --model pca --all-features
 shot scatter-winequality --dataset winequality --view scatter
 shot table-winequality --dataset winequality --view table
