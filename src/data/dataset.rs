@@ -492,6 +492,35 @@ mod tests {
     }
 
     #[test]
+    fn too_many_or_too_few_classes_are_explained() {
+        // 60 distinct labels: more than the 50 classes allowed.
+        let labels: Vec<String> = (0..60).map(|i| format!("k{i}")).collect();
+        let t = table(vec![
+            ("x", ColumnData::Numeric((0..60).map(f64::from).collect())),
+            (
+                "y",
+                text(&labels.iter().map(|s| Some(s.as_str())).collect::<Vec<_>>()),
+            ),
+        ]);
+        let e = build_dataset(&t, &Roles::default())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("60 distinct values: too many classes (at most 50)"),
+            "{e}"
+        );
+
+        let t = table(vec![
+            ("x", ColumnData::Numeric(vec![1.0, 2.0, 3.0])),
+            ("y", text(&[Some("same"), Some("same"), Some("same")])),
+        ]);
+        let e = build_dataset(&t, &Roles::default())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("single class"), "{e}");
+    }
+
+    #[test]
     fn resolve_column_accepts_names_and_indices() {
         let t = table(vec![
             ("a", ColumnData::Numeric(vec![1.0])),
