@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde_json::{Value, json};
 
 use crate::analysis::live::{self, FitOn, LiveRequest};
@@ -48,18 +48,109 @@ pub struct GuiArgs {
     /// Save a screenshot of the window to this PNG once the first results are drawn, then quit.
     #[arg(long, value_name = "OUT.png")]
     pub screenshot: Option<PathBuf>,
-    /// Which view to show first: model, scatter or table.
-    #[arg(long, value_name = "VIEW", value_parser = ["model", "scatter", "data", "table"])]
-    pub view: Option<String>,
-    /// Which estimator to show: svm, logistic, elasticnet, lasso, ridge or pca.
-    #[arg(long, value_name = "M", value_parser = ["svm", "logistic", "elasticnet", "lasso", "ridge", "pca"])]
-    pub model: Option<String>,
+    /// Which view to show first.
+    #[arg(long, value_name = "VIEW", value_enum)]
+    pub view: Option<ViewArg>,
+    /// Which estimator to show.
+    #[arg(long, value_name = "M", value_enum)]
+    pub model: Option<ModelArg>,
     /// Fit on every feature instead of the two shown ones.
     #[arg(long)]
     pub all_features: bool,
     /// Start from default settings instead of the remembered session (nothing is forgotten).
     #[arg(long)]
     pub fresh: bool,
+}
+
+/// The views `--view` can open.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ViewArg {
+    Model,
+    #[value(alias = "data")]
+    Scatter,
+    Table,
+}
+
+impl ViewArg {
+    pub fn tab(self) -> crate::state::Tab {
+        match self {
+            ViewArg::Model => crate::state::Tab::Model,
+            ViewArg::Scatter => crate::state::Tab::Scatter,
+            ViewArg::Table => crate::state::Tab::Table,
+        }
+    }
+}
+
+/// The models of `--model`: lasso and ridge are the elastic net with l1_ratio 1 and 0.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ModelArg {
+    Svm,
+    Logistic,
+    Elasticnet,
+    Lasso,
+    Ridge,
+    Pca,
+}
+
+impl ModelArg {
+    /// The name as typed on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            ModelArg::Svm => "svm",
+            ModelArg::Logistic => "logistic",
+            ModelArg::Elasticnet => "elasticnet",
+            ModelArg::Lasso => "lasso",
+            ModelArg::Ridge => "ridge",
+            ModelArg::Pca => "pca",
+        }
+    }
+}
+
+/// `--kernel`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum KernelArg {
+    Linear,
+    Rbf,
+    Poly,
+}
+
+impl From<KernelArg> for Kernel {
+    fn from(k: KernelArg) -> Self {
+        match k {
+            KernelArg::Linear => Kernel::Linear,
+            KernelArg::Rbf => Kernel::Rbf,
+            KernelArg::Poly => Kernel::Poly,
+        }
+    }
+}
+
+/// `--task`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum TaskArg {
+    #[default]
+    Auto,
+    Classification,
+    Regression,
+}
+
+impl From<TaskArg> for TaskChoice {
+    fn from(t: TaskArg) -> Self {
+        match t {
+            TaskArg::Auto => TaskChoice::Auto,
+            TaskArg::Classification => TaskChoice::Classification,
+            TaskArg::Regression => TaskChoice::Regression,
+        }
+    }
+}
+
+/// `--gamma`: a number > 0 or `scale`.
+fn parse_gamma(s: &str) -> Result<Gamma, String> {
+    if s == "scale" {
+        return Ok(Gamma::Scale);
+    }
+    s.parse::<f64>()
+        .map(Gamma::Value)
+        .map_err(|_| format!("must be a number or 'scale', got '{s}'"))
 }
 
 #[derive(Debug, Subcommand)]
@@ -90,8 +181,8 @@ pub struct DataArgs {
     #[arg(long, value_name = "COL")]
     pub target: Option<String>,
     /// Treat the target as classes or as a regression target (default: auto).
-    #[arg(long, value_name = "TASK", value_parser = ["auto", "classification", "regression"], default_value = "auto")]
-    pub task: String,
+    #[arg(long, value_name = "TASK", value_enum, default_value_t = TaskArg::Auto)]
+    pub task: TaskArg,
     /// Generated datasets: number of samples.
     #[arg(long, default_value_t = 300)]
     pub n: usize,
@@ -159,11 +250,7 @@ impl DataArgs {
             Some(spec) => Some(resolve_column(&table, spec)?),
             None => None,
         };
-        let task = match self.task.as_str() {
-            "classification" => TaskChoice::Classification,
-            "regression" => TaskChoice::Regression,
-            _ => TaskChoice::Auto,
-        };
+        let task = self.task.into();
         Ok(Loaded {
             table,
             load_ms,
@@ -246,18 +333,18 @@ fn inspect_json(loaded: &Loaded) -> Result<Value, CliError> {
 pub struct FitArgs {
     #[command(flatten)]
     pub data: DataArgs,
-    /// svm | logistic | elasticnet | lasso | ridge | pca
-    #[arg(long, value_parser = ["svm", "logistic", "elasticnet", "lasso", "ridge", "pca"])]
-    pub model: String,
+    /// The model.
+    #[arg(long, value_enum)]
+    pub model: ModelArg,
     /// SVM: C; logistic: C = 1/alpha.
     #[arg(long)]
     pub c: Option<f64>,
-    /// SVM kernel: linear | rbf | poly.
-    #[arg(long, value_parser = ["linear", "rbf", "poly"], default_value = "rbf")]
-    pub kernel: String,
+    /// SVM kernel.
+    #[arg(long, value_enum, default_value_t = KernelArg::Rbf)]
+    pub kernel: KernelArg,
     /// SVM kernel coefficient: a number or `scale` (1/(p·Var X)).
-    #[arg(long, default_value = "scale")]
-    pub gamma: String,
+    #[arg(long, value_parser = parse_gamma, default_value = "scale")]
+    pub gamma: Gamma,
     /// SVM polynomial degree.
     #[arg(long, default_value_t = 3)]
     pub degree: u32,
@@ -297,31 +384,22 @@ impl FitArgs {
     /// The estimator and its parameters, in scikit-learn's names, checked.
     pub fn spec(&self) -> Result<ModelSpec, CliError> {
         let mut spec = ModelSpec::default();
-        match self.model.as_str() {
-            "svm" => {
+        match self.model {
+            ModelArg::Svm => {
                 spec.kind = ModelKind::Svm;
                 let p = &mut spec.svm;
                 if let Some(c) = self.c {
                     p.c = c;
                 }
-                p.kernel = match self.kernel.as_str() {
-                    "linear" => Kernel::Linear,
-                    "poly" => Kernel::Poly,
-                    _ => Kernel::Rbf,
-                };
-                p.gamma = match self.gamma.as_str() {
-                    "scale" => Gamma::Scale,
-                    g => Gamma::Value(g.parse().map_err(|_| {
-                        CliError(format!("--gamma must be a number or 'scale', got '{g}'"))
-                    })?),
-                };
+                p.kernel = self.kernel.into();
+                p.gamma = self.gamma;
                 p.degree = self.degree;
                 p.coef0 = self.coef0;
                 if let Some(t) = self.tol {
                     p.tol = t;
                 }
             }
-            "logistic" => {
+            ModelArg::Logistic => {
                 spec.kind = ModelKind::Logistic;
                 let p = &mut spec.logistic;
                 match (self.alpha, self.c) {
@@ -348,21 +426,22 @@ impl FitArgs {
                     p.tol = t;
                 }
             }
-            "elasticnet" | "lasso" | "ridge" => {
+            ModelArg::Elasticnet | ModelArg::Lasso | ModelArg::Ridge => {
                 spec.kind = ModelKind::ElasticNet;
                 let p = &mut spec.elastic_net;
                 if let Some(a) = self.alpha {
                     p.alpha = a;
                 }
-                p.l1_ratio = match (self.model.as_str(), self.l1_ratio) {
-                    ("lasso", None) => 1.0,
-                    ("ridge", None) => 0.0,
-                    ("elasticnet", Some(r)) => r,
-                    ("elasticnet", None) => p.l1_ratio,
-                    (m, Some(_)) => {
-                        return Err(CliError(format!("--l1-ratio is fixed for --model {m}")));
+                p.l1_ratio = match (self.model.l1_ratio(), self.l1_ratio) {
+                    (Some(fixed), None) => fixed,
+                    (None, Some(r)) => r,
+                    (None, None) => p.l1_ratio,
+                    (Some(_), Some(_)) => {
+                        return Err(CliError(format!(
+                            "--l1-ratio is fixed for --model {}",
+                            self.model.name()
+                        )));
                     }
-                    _ => unreachable!("value_parser limits --model"),
                 };
                 if let Some(m) = self.max_iter {
                     p.max_iter = u32::try_from(m).unwrap_or(u32::MAX);
@@ -371,7 +450,7 @@ impl FitArgs {
                     p.tol = t;
                 }
             }
-            _ => {
+            ModelArg::Pca => {
                 spec.kind = ModelKind::Pca;
                 spec.pca.n_components = self.components;
                 spec.pca.whiten = self.whiten;
@@ -411,7 +490,7 @@ fn fit_json(args: &FitArgs) -> Result<Value, CliError> {
     let progress = Progress::new();
     let result = live::run(&ds, &split, &request, &progress)?;
     let mut v = json!({
-        "model": args.model,
+        "model": args.model.name(),
         "n_samples": split.train.len(),
         "n_features": ds.n_features(),
         "features": ds.feature_names,

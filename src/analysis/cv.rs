@@ -15,7 +15,7 @@ use statrs::distribution::{ContinuousCDF, StudentsT};
 use crate::analysis::metrics;
 use crate::data::prep::Standardizer;
 use crate::data::{Dataset, Target};
-use crate::estimators::{self, EstimatorError, ModelSpec, TargetView};
+use crate::estimators::{self, Error, ModelSpec, TargetView};
 use crate::progress::Progress;
 
 /// The score of each fold, their mean and its 95 % confidence interval.
@@ -72,10 +72,10 @@ pub fn cross_validate(
     seed: u64,
     standardize: bool,
     progress: &Progress,
-) -> Result<CvSummary, EstimatorError> {
+) -> Result<CvSummary, Error> {
     let n = ds.n_rows();
     if k < 2 || k > n {
-        return Err(EstimatorError::InvalidParam(format!(
+        return Err(Error::Param(format!(
             "cv folds must be between 2 and the number of rows ({n}), got {k}"
         )));
     }

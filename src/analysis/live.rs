@@ -7,11 +7,12 @@ use std::time::Instant;
 use ndarray::{Array1, Array2, ArrayView2, Axis};
 use serde::{Deserialize, Serialize};
 
+use crate::analysis::contour::iso_lines;
 use crate::analysis::grid::{self, GridSpec};
 use crate::analysis::metrics;
 use crate::data::prep::{Split, Standardizer};
 use crate::data::{Dataset, Target};
-use crate::estimators::{self, EstimatorError, Fitted, ModelKind, ModelSpec, TargetView};
+use crate::estimators::{self, Error, Fitted, ModelKind, ModelSpec, TargetView};
 use crate::progress::Progress;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -71,6 +72,9 @@ pub struct DecisionMap {
     pub kind: MapKind,
 }
 
+/// A polyline in the plane of the shown features.
+pub type Polyline = Vec<[f64; 2]>;
+
 /// A principal axis drawn over the data: from the mean, ±√λ along the component.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AxisSegment {
@@ -88,6 +92,11 @@ pub struct LiveResult {
     pub train: Scores,
     pub test: Option<Scores>,
     pub map: Option<DecisionMap>,
+    /// Decision boundary polylines on the map (f = 0, or p = ½; for several classes, where
+    /// each class's score meets the best of the others).
+    pub boundary: Vec<Polyline>,
+    /// SVM margins f = ±1 (two classes).
+    pub margins: Vec<Polyline>,
     /// Dataset rows that are support vectors (SVM).
     pub support_rows: Vec<usize>,
     /// Predicted value for every dataset row (regression).
@@ -110,13 +119,11 @@ pub fn run(
     split: &Split,
     req: &LiveRequest,
     progress: &Progress,
-) -> Result<LiveResult, EstimatorError> {
+) -> Result<LiveResult, Error> {
     let p = ds.n_features();
     let (a, b) = req.axes;
     if a >= p || b >= p {
-        return Err(EstimatorError::Data(
-            "the plot's axes must both be features".into(),
-        ));
+        return Err(Error::Data("the plot's axes must both be features".into()));
     }
     let features: Vec<usize> = match req.fit_on {
         FitOn::ShownPair if a != b => vec![a, b],
@@ -124,7 +131,7 @@ pub fn run(
         FitOn::AllFeatures => (0..p).collect(),
     };
     if split.train.len() < 2 {
-        return Err(EstimatorError::Data(
+        return Err(Error::Data(
             "fewer than 2 training rows: lower the test share".into(),
         ));
     }
@@ -206,6 +213,7 @@ pub fn run(
         }
         _ => None,
     };
+    let (boundary, margins) = map.as_ref().map(decision_lines).unwrap_or_default();
     let grid_ms = start.elapsed().as_secs_f64() * 1e3;
 
     let support_rows = match &fitted {
@@ -232,6 +240,8 @@ pub fn run(
         train,
         test,
         map,
+        boundary,
+        margins,
         support_rows,
         predictions,
         projection,
@@ -241,6 +251,42 @@ pub fn run(
         grid_ms,
         subsampled,
     })
+}
+
+/// The decision boundary and, for a two-class decision function, the ±1 margins of a map.
+pub fn decision_lines(map: &DecisionMap) -> (Vec<Polyline>, Vec<Polyline>) {
+    let k = map.values.ncols();
+    let column = |c: usize| map.values.column(c).to_vec();
+    let mut boundary = Vec::new();
+    let mut margins = Vec::new();
+    match (map.kind, k) {
+        (MapKind::Decision, 1) => {
+            let f = column(0);
+            boundary = iso_lines(&map.spec, &f, 0.0);
+            margins = iso_lines(&map.spec, &f, 1.0);
+            margins.extend(iso_lines(&map.spec, &f, -1.0));
+        }
+        (MapKind::Probability, 2) => boundary = iso_lines(&map.spec, &column(1), 0.5),
+        _ => {
+            // Several classes: where each class's score meets the best of the others.
+            for c in 0..k {
+                let g: Vec<f64> = map
+                    .values
+                    .rows()
+                    .into_iter()
+                    .map(|r| {
+                        let best_other = (0..k)
+                            .filter(|&o| o != c)
+                            .map(|o| r[o])
+                            .fold(f64::NEG_INFINITY, f64::max);
+                        r[c] - best_other
+                    })
+                    .collect();
+                boundary.extend(iso_lines(&map.spec, &g, 0.0));
+            }
+        }
+    }
+    (boundary, margins)
 }
 
 fn score(fitted: &Fitted, z_all: &Array2<f64>, ds: &Dataset, rows: &[usize]) -> Scores {

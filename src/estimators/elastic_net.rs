@@ -23,7 +23,7 @@ use linfa_elasticnet::ElasticNetParams as LinfaElasticNet;
 use ndarray::{Array1, ArrayView1, ArrayView2, Axis};
 use serde::{Deserialize, Serialize};
 
-use super::EstimatorError;
+use super::Error;
 use crate::progress::Progress;
 
 /// Elastic net parameters (scikit-learn names).
@@ -70,15 +70,15 @@ impl ElasticNetParams {
         }
     }
 
-    pub fn validate(&self) -> Result<(), EstimatorError> {
+    pub fn validate(&self) -> Result<(), Error> {
         if !(self.alpha.is_finite() && self.alpha >= 0.0) {
-            return Err(EstimatorError::InvalidParam(format!(
+            return Err(Error::Param(format!(
                 "alpha must be a finite number >= 0, got {}",
                 self.alpha
             )));
         }
         if !(0.0..=1.0).contains(&self.l1_ratio) {
-            return Err(EstimatorError::InvalidParam(format!(
+            return Err(Error::Param(format!(
                 "l1_ratio must be between 0 and 1, got {}",
                 self.l1_ratio
             )));
@@ -147,30 +147,11 @@ pub fn fit_elastic_net(
     x: ArrayView2<f64>,
     y: ArrayView1<f64>,
     progress: &Progress,
-) -> Result<ElasticNetModel, EstimatorError> {
+) -> Result<ElasticNetModel, Error> {
     p.validate()?;
     let (n, n_features) = x.dim();
-    if n < 2 {
-        return Err(EstimatorError::Data(format!(
-            "elastic net needs at least 2 rows, got {n}"
-        )));
-    }
-    if y.len() != n {
-        return Err(EstimatorError::Data(format!(
-            "x has {n} rows but y has {} values",
-            y.len()
-        )));
-    }
-    if n_features == 0 {
-        return Err(EstimatorError::Data(
-            "elastic net needs at least 1 feature".into(),
-        ));
-    }
-    if x.iter().chain(y.iter()).any(|v| !v.is_finite()) {
-        return Err(EstimatorError::Data(
-            "elastic net needs finite values (found NaN or infinity)".into(),
-        ));
-    }
+    super::input::check_x("elastic net", x)?;
+    super::input::check_values(n, y)?;
     progress.set_total(1);
     progress.set(0);
     progress.check()?;
@@ -178,7 +159,7 @@ pub fn fit_elastic_net(
     // Workaround (linfa intercept defect): centre X and y ourselves and fit without intercept.
     let x_mean = x
         .mean_axis(Axis(0))
-        .ok_or_else(|| EstimatorError::Data("no rows".into()))?;
+        .ok_or_else(|| Error::Data("no rows".into()))?;
     let y_mean = y.sum() / n as f64;
     let xc = &x - &x_mean;
     let yc = y.mapv(|v| v - y_mean);
@@ -202,12 +183,12 @@ pub fn fit_elastic_net(
         .tolerance(p.tol)
         .with_intercept(false)
         .fit(&dataset)
-        .map_err(|e| EstimatorError::Solver(e.to_string()))?;
+        .map_err(|e| Error::Solver(e.to_string()))?;
     progress.check()?;
 
     let coef = fitted.hyperplane().to_owned();
     if coef.iter().any(|w| !w.is_finite()) {
-        return Err(EstimatorError::Solver(
+        return Err(Error::Solver(
             "coordinate descent diverged (non-finite coefficients)".into(),
         ));
     }

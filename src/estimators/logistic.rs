@@ -15,7 +15,7 @@
 //!   `labels().pos` and store the coefficients of P(class 1) (negating w and b when the positive
 //!   class is 0), so column 1 of [`LogisticModel::predict_proba`] is always P(class 1).
 //! - multinomial can fail with "Search direction must be a descent direction" (#334): it comes
-//!   back as a readable `EstimatorError::Solver`, never a panic.
+//!   back as a readable `Error::Solver`, never a panic.
 //! - linfa's multinomial labels only the classes that occur; we require every class
 //!   `0..n_classes` to occur, so its class order is ours.
 //! - linfa does not report the number of L-BFGS iterations: see [`LogisticModel::n_iter`].
@@ -27,7 +27,7 @@ use linfa_logistic::{LogisticRegression, MultiLogisticRegression};
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis};
 use serde::{Deserialize, Serialize};
 
-use super::EstimatorError;
+use super::Error;
 use crate::progress::Progress;
 
 /// Logistic regression parameters. `alpha` is linfa's L2 weight; scikit-learn's C = 1/alpha.
@@ -66,9 +66,9 @@ impl LogisticParams {
         1.0 / self.alpha
     }
 
-    pub fn validate(&self) -> Result<(), EstimatorError> {
+    pub fn validate(&self) -> Result<(), Error> {
         if !(self.alpha.is_finite() && self.alpha >= 0.0) {
-            return Err(EstimatorError::InvalidParam(format!(
+            return Err(Error::Param(format!(
                 "alpha must be a finite number >= 0 (C = 1/alpha > 0), got {}",
                 self.alpha
             )));
@@ -260,50 +260,10 @@ fn check_inputs(
     x: ArrayView2<f64>,
     y: ArrayView1<usize>,
     n_classes: usize,
-) -> Result<(), EstimatorError> {
+) -> Result<(), Error> {
     p.validate()?;
-    let n = x.nrows();
-    if n < 2 {
-        return Err(EstimatorError::Data(format!(
-            "logistic regression needs at least 2 rows, got {n}"
-        )));
-    }
-    if y.len() != n {
-        return Err(EstimatorError::Data(format!(
-            "x has {n} rows but y has {} labels",
-            y.len()
-        )));
-    }
-    if x.ncols() == 0 {
-        return Err(EstimatorError::Data(
-            "logistic regression needs at least 1 feature".into(),
-        ));
-    }
-    if n_classes < 2 {
-        return Err(EstimatorError::Data(format!(
-            "logistic regression needs at least 2 classes, got {n_classes}"
-        )));
-    }
-    if x.iter().any(|v| !v.is_finite()) {
-        return Err(EstimatorError::Data(
-            "logistic regression needs finite values (found NaN or infinity)".into(),
-        ));
-    }
-    let mut counts = vec![0usize; n_classes];
-    for &c in y {
-        if c >= n_classes {
-            return Err(EstimatorError::Data(format!(
-                "class label {c} is out of range for {n_classes} classes"
-            )));
-        }
-        counts[c] += 1;
-    }
-    if let Some(c) = counts.iter().position(|&k| k == 0) {
-        return Err(EstimatorError::Data(format!(
-            "class {c} has no rows: every one of the {n_classes} classes needs at least one"
-        )));
-    }
-    Ok(())
+    super::input::check_x("logistic regression", x)?;
+    super::input::check_classes("logistic regression", x.nrows(), y, n_classes)
 }
 
 /// Fit with a given iteration budget; inputs already checked.
@@ -313,7 +273,7 @@ fn fit_checked(
     x: ArrayView2<f64>,
     y: ArrayView1<usize>,
     n_classes: usize,
-) -> Result<LogisticModel, EstimatorError> {
+) -> Result<LogisticModel, Error> {
     let dataset = DatasetBase::new(x, y);
     let (coef, intercept) = if n_classes == 2 {
         // Class indices 0/1 are `usize: Ord`, which linfa's binary labelling accepts directly.
@@ -342,14 +302,12 @@ fn fit_checked(
             .map_err(solver_error)?;
         // linfa's classes are the sorted distinct labels; check_inputs made them 0..k.
         if fitted.classes() != (0..n_classes).collect::<Vec<_>>().as_slice() {
-            return Err(EstimatorError::Solver(
-                "unexpected class order from linfa".into(),
-            ));
+            return Err(Error::Solver("unexpected class order from linfa".into()));
         }
         (fitted.params().t().to_owned(), fitted.intercept().clone())
     };
     if coef.iter().chain(intercept.iter()).any(|v| !v.is_finite()) {
-        return Err(EstimatorError::Solver(
+        return Err(Error::Solver(
             "L-BFGS diverged (non-finite coefficients); try a larger alpha (smaller C) or \
              standardised features"
                 .into(),
@@ -368,15 +326,15 @@ fn fit_checked(
 }
 
 /// linfa/argmin errors made readable (#334: "Search direction must be a descent direction").
-fn solver_error(e: linfa_logistic::error::Error) -> EstimatorError {
+fn solver_error(e: linfa_logistic::error::Error) -> Error {
     let msg = e.to_string();
     if msg.contains("descent direction") {
-        EstimatorError::Solver(format!(
+        Error::Solver(format!(
             "L-BFGS line search failed ({msg}); try a larger alpha (smaller C), standardised \
              features or fewer iterations"
         ))
     } else {
-        EstimatorError::Solver(msg)
+        Error::Solver(msg)
     }
 }
 
@@ -388,7 +346,7 @@ pub fn fit_logistic(
     y: ArrayView1<usize>,
     n_classes: usize,
     progress: &Progress,
-) -> Result<LogisticModel, EstimatorError> {
+) -> Result<LogisticModel, Error> {
     check_inputs(p, x, y, n_classes)?;
     progress.set_total(1);
     progress.set(0);
@@ -412,10 +370,10 @@ pub fn loss_curve(
     n_classes: usize,
     max_points: usize,
     progress: &Progress,
-) -> Result<Vec<(u64, f64)>, EstimatorError> {
+) -> Result<Vec<(u64, f64)>, Error> {
     check_inputs(p, x, y, n_classes)?;
     if max_points < 2 {
-        return Err(EstimatorError::InvalidParam(format!(
+        return Err(Error::Param(format!(
             "max_points must be at least 2, got {max_points}"
         )));
     }

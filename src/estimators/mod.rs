@@ -3,51 +3,30 @@
 //! these files, with a comment where it is.
 
 pub mod elastic_net;
+mod input;
 pub mod logistic;
 pub mod pca;
 pub mod svm;
 
-/// One error type for every estimator, wrapping linfa's differing error types.
-#[derive(Debug, thiserror::Error)]
-pub enum EstimatorError {
-    /// A parameter is out of range; the text names it and the valid range.
-    #[error("{0}")]
-    InvalidParam(String),
-    /// The data cannot be fitted (too few rows, one class only, too many rows for SVM, …).
-    #[error("{0}")]
-    Data(String),
-    /// The solver failed; the text is linfa's message made readable.
-    #[error("solver failed: {0}")]
-    Solver(String),
-    #[error("cancelled")]
-    Cancelled,
-}
+pub use crate::error::Error;
 
 /// `tol` must be a finite number > 0.
-pub(crate) fn check_tol(tol: f64) -> Result<(), EstimatorError> {
+pub(crate) fn check_tol(tol: f64) -> Result<(), Error> {
     if tol.is_finite() && tol > 0.0 {
         Ok(())
     } else {
-        Err(EstimatorError::InvalidParam(format!(
+        Err(Error::Param(format!(
             "tol must be a finite number > 0, got {tol}"
         )))
     }
 }
 
 /// `max_iter` must be at least 1.
-pub(crate) fn check_max_iter(max_iter: u64) -> Result<(), EstimatorError> {
+pub(crate) fn check_max_iter(max_iter: u64) -> Result<(), Error> {
     if max_iter >= 1 {
         Ok(())
     } else {
-        Err(EstimatorError::InvalidParam(
-            "max_iter must be at least 1, got 0".into(),
-        ))
-    }
-}
-
-impl From<crate::progress::Cancelled> for EstimatorError {
-    fn from(_: crate::progress::Cancelled) -> Self {
-        EstimatorError::Cancelled
+        Err(Error::Param("max_iter must be at least 1, got 0".into()))
     }
 }
 
@@ -105,7 +84,7 @@ pub struct ModelSpec {
 }
 
 impl ModelSpec {
-    pub fn validate(&self) -> Result<(), EstimatorError> {
+    pub fn validate(&self) -> Result<(), Error> {
         match self.kind {
             ModelKind::Svm => self.svm.validate(),
             ModelKind::Logistic => self.logistic.validate(),
@@ -140,10 +119,10 @@ pub fn fit(
     x: ArrayView2<f64>,
     target: TargetView,
     progress: &Progress,
-) -> Result<Fitted, EstimatorError> {
+) -> Result<Fitted, Error> {
     spec.validate()?;
     let wrong_target = |what: &str| {
-        EstimatorError::Data(format!(
+        Error::Data(format!(
             "{} needs {what}: choose a suitable target column (or its task) in the Columns panel",
             spec.kind.label()
         ))

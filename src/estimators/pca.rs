@@ -20,7 +20,7 @@ use ndarray::{Array1, Array2, ArrayView2, Axis, linalg::general_mat_mul, s};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::EstimatorError;
+use super::Error;
 use crate::progress::Progress;
 
 /// PCA parameters (scikit-learn names).
@@ -45,9 +45,9 @@ impl Default for PcaParams {
 impl PcaParams {
     /// Checks what can be checked without data (`n_components >= 1`); the upper bound
     /// `min(n_samples, n_features)` is checked by [`fit_pca`].
-    pub fn validate(&self) -> Result<(), EstimatorError> {
+    pub fn validate(&self) -> Result<(), Error> {
         if self.n_components == 0 {
-            return Err(EstimatorError::InvalidParam(
+            return Err(Error::Param(
                 "n_components must be at least 1 (and at most min(n_samples, n_features))".into(),
             ));
         }
@@ -139,24 +139,15 @@ const ROWS_PER_BLOCK: usize = 4096;
 
 /// Fit PCA on `x` (`n × p`, n ≥ 2, finite). Errors: too few rows, non-finite values,
 /// `n_components > min(n, p)`, cancellation.
-pub fn fit_pca(
-    p: &PcaParams,
-    x: ArrayView2<f64>,
-    progress: &Progress,
-) -> Result<PcaModel, EstimatorError> {
+pub fn fit_pca(p: &PcaParams, x: ArrayView2<f64>, progress: &Progress) -> Result<PcaModel, Error> {
     p.validate()?;
     let (n, n_features) = x.dim();
-    if n < 2 {
-        return Err(EstimatorError::Data(format!(
-            "PCA needs at least 2 rows, got {n}"
-        )));
-    }
-    if n_features == 0 {
-        return Err(EstimatorError::Data("PCA needs at least 1 feature".into()));
+    if n < 2 || n_features == 0 {
+        super::input::check_x("PCA", x)?;
     }
     let max_k = n.min(n_features);
     if p.n_components > max_k {
-        return Err(EstimatorError::InvalidParam(format!(
+        return Err(Error::Param(format!(
             "n_components must be between 1 and min(n_samples, n_features) = {max_k}, got {}",
             p.n_components
         )));
@@ -166,7 +157,7 @@ pub fn fit_pca(
 
     // One parallel pass both checks the values and sums the columns.
     let Some(mean) = parallel_column_means(x) else {
-        return Err(EstimatorError::Data(
+        return Err(Error::Data(
             "PCA needs finite values (found NaN or infinity)".into(),
         ));
     };

@@ -21,7 +21,7 @@ use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis, s};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::EstimatorError;
+use super::Error;
 use crate::progress::Progress;
 
 /// The largest training set accepted. The kernel matrix is dense (8·n² bytes): 800 MB at this
@@ -75,8 +75,8 @@ impl Default for SvmParams {
 
 impl SvmParams {
     /// Check every parameter; the message names the parameter and its valid range.
-    pub fn validate(&self) -> Result<(), EstimatorError> {
-        let bad = |m: String| Err(EstimatorError::InvalidParam(m));
+    pub fn validate(&self) -> Result<(), Error> {
+        let bad = |m: String| Err(Error::Param(m));
         if !(self.c.is_finite() && self.c > 0.0) {
             return bad(format!("C must be a finite number > 0 (got {})", self.c));
         }
@@ -387,57 +387,18 @@ fn check_input(
     x: ArrayView2<f64>,
     y: ArrayView1<usize>,
     n_classes: usize,
-) -> Result<(), EstimatorError> {
+) -> Result<(), Error> {
     params.validate()?;
-    let data = |m: String| Err(EstimatorError::Data(m));
-    let (n, p) = x.dim();
-    if n < 2 {
-        return data(format!("SVM needs at least 2 rows (got {n})"));
-    }
-    if p == 0 {
-        return data("SVM needs at least 1 feature column".into());
-    }
-    if y.len() != n {
-        return data(format!(
-            "x has {n} rows but y has {} labels: they must match",
-            y.len()
-        ));
-    }
-    if n > MAX_SVM_ROWS {
-        return data(format!(
+    let n = x.nrows();
+    if y.len() == n && n > MAX_SVM_ROWS {
+        return Err(Error::Data(format!(
             "SVM is limited to {MAX_SVM_ROWS} rows (got {n}): its kernel matrix needs 8·n² \
              bytes ({:.1} GB here); subsample the data",
             8.0 * (n as f64).powi(2) / 1e9
-        ));
+        )));
     }
-    if let Some((i, _)) = x.indexed_iter().find(|(_, v)| !v.is_finite()) {
-        return data(format!(
-            "x has a missing or non-finite value at row {}, column {}",
-            i.0, i.1
-        ));
-    }
-    if n_classes < 2 {
-        return data(format!(
-            "SVM classification needs at least 2 classes (got {n_classes})"
-        ));
-    }
-    let mut counts = vec![0usize; n_classes];
-    for (i, &c) in y.iter().enumerate() {
-        match counts.get_mut(c) {
-            Some(k) => *k += 1,
-            None => {
-                return data(format!(
-                    "label {c} at row {i} is not a class index in 0..{n_classes}"
-                ));
-            }
-        }
-    }
-    if let Some(c) = counts.iter().position(|&k| k == 0) {
-        return data(format!(
-            "class {c} has no rows: every one of the {n_classes} classes needs at least one"
-        ));
-    }
-    Ok(())
+    super::input::check_x("SVM", x)?;
+    super::input::check_classes("SVM", n, y, n_classes)
 }
 
 /// ±1 targets of the sub-models: class 1 vs 0 for two classes, class c vs rest for more.
@@ -509,7 +470,7 @@ pub fn fit_svm(
     y: ArrayView1<usize>,
     n_classes: usize,
     progress: &Progress,
-) -> Result<SvmModel, EstimatorError> {
+) -> Result<SvmModel, Error> {
     check_input(params, x, y, n_classes)?;
     let gamma = params.resolve_gamma(x);
     let km = KernelMatrix::new(params, gamma, x);
@@ -522,7 +483,7 @@ pub fn fit_svm(
             progress.add(1);
             Ok(s)
         })
-        .collect::<Result<Vec<_>, EstimatorError>>()?;
+        .collect::<Result<Vec<_>, Error>>()?;
     Ok(assemble(params, gamma, x, n_classes, subs, 0.0))
 }
 
@@ -597,7 +558,7 @@ fn solve_c_svc(
     c: f64,
     tol: f64,
     progress: &Progress,
-) -> Result<SubModel, EstimatorError> {
+) -> Result<SubModel, Error> {
     const TAU: f64 = 1e-12;
     let n = y.len();
     let max_iter = (100 * n).max(10_000_000);
@@ -789,8 +750,8 @@ pub fn fit_svm_linfa(
     y: ArrayView1<usize>,
     n_classes: usize,
     progress: &Progress,
-) -> Result<SvmModel, EstimatorError> {
-    use linfa::prelude::*;
+) -> Result<SvmModel, Error> {
+    use linfa::prelude::{DatasetBase, Fit, ParamGuard};
     use linfa_svm::Svm;
 
     check_input(params, x, y, n_classes)?;
@@ -807,9 +768,7 @@ pub fn fit_svm_linfa(
             x.mapv(|v| v * gamma.sqrt()),
         ),
     };
-    let lp = lp
-        .check()
-        .map_err(|e| EstimatorError::Solver(e.to_string()))?;
+    let lp = lp.check().map_err(|e| Error::Solver(e.to_string()))?;
     let targets = sub_targets(y, n_classes);
     progress.set_total(targets.len() as u64);
     let mut subs = Vec::with_capacity(targets.len());
@@ -817,12 +776,10 @@ pub fn fit_svm_linfa(
         progress.check()?;
         let labels: Array1<bool> = t.iter().map(|&v| v > 0.0).collect();
         let ds = DatasetBase::new(records.view(), labels.view());
-        let m = lp
-            .fit(&ds)
-            .map_err(|e| EstimatorError::Solver(e.to_string()))?;
+        let m = lp.fit(&ds).map_err(|e| Error::Solver(e.to_string()))?;
         let text = m.to_string();
         let iter = parse_iterations(&text).ok_or_else(|| {
-            EstimatorError::Solver(format!("cannot read linfa's iteration count from {text:?}"))
+            Error::Solver(format!("cannot read linfa's iteration count from {text:?}"))
         })?;
         subs.push(SubModel {
             coef: m.alpha.clone(),

@@ -1,19 +1,69 @@
-//! Panels and plots. They draw ready-made results and edit settings; they never compute a
-//! model or read a file. Commands that need more than a settings edit go to
-//! [`crate::app::Runtime::commands`].
+//! Panels and views. They draw ready-made results and edit settings; they never compute a
+//! model or read a file, and they never see the application type: each frame they get a
+//! [`Ctx`] (the settings, the computations' [`Shown`] results, a command sink) and the
+//! [`Views`], which keep what each view needs between frames (a texture, a marker drag).
 
-pub mod data_panel;
-pub mod model_panel;
-pub mod model_view;
-pub mod scatter;
-pub mod table_view;
+pub mod figure;
+pub mod panels;
 pub mod theme;
+pub mod views;
 
-use std::path::Path;
+use std::sync::Arc;
 
 use egui::{Color32, RichText};
 
-use crate::app::{Command, Level, RidgelineApp, Tab};
+use crate::state::{Command, DataView, Level, ModelView, Prepared, Settings, Status, Tab};
+use crate::worker::Shown;
+
+pub use crate::figure::builders::fmt_num;
+
+/// What a view draws from and writes to, for one frame.
+pub struct Ctx<'a> {
+    pub settings: &'a mut Settings,
+    pub commands: &'a mut Vec<Command>,
+    pub data: &'a Shown<(), DataView>,
+    pub model: &'a Shown<(), ModelView>,
+    /// Why the model settings cannot be fitted as they are.
+    pub param_error: Option<&'a str>,
+    pub status: Option<&'a Status>,
+    pub can_undo: bool,
+    /// The app is photographing itself: no hover labels or crosshairs.
+    pub quiet: bool,
+}
+
+impl Ctx<'_> {
+    /// The data on screen.
+    pub fn data_view(&self) -> Option<&DataView> {
+        self.data.result.as_deref()
+    }
+
+    /// The dataset on screen, if the roles make one.
+    pub fn prepared(&self) -> Option<Arc<Prepared>> {
+        self.data_view()?.prepared.as_ref().ok().cloned()
+    }
+
+    /// Why the model cannot be shown as the settings ask, if it cannot.
+    pub fn model_error(&self) -> Option<String> {
+        self.param_error
+            .map(str::to_string)
+            .or_else(|| self.model.error_text())
+    }
+}
+
+/// A view: draws from the [`Ctx`], keeping its own state between frames.
+pub trait View {
+    fn ui(&mut self, ui: &mut egui::Ui, cx: &mut Ctx<'_>);
+}
+
+/// Every view, with its state. The tab chooses which one the central panel shows.
+#[derive(Default)]
+pub struct Views {
+    pub boundary: views::boundary::BoundaryView,
+    pub regression: views::regression::RegressionView,
+    pub pca: views::pca::PcaView,
+    pub scatter: views::scatter::ScatterView,
+    pub table: views::table::TableView,
+}
 
 fn quiet_plots_id() -> egui::Id {
     egui::Id::unique("ridgeline-quiet-plots")
@@ -32,8 +82,8 @@ pub fn plot<'a>(ui: &egui::Ui, id: &str) -> egui_plot::Plot<'a> {
 }
 
 /// The whole window.
-pub fn app_ui(ui: &mut egui::Ui, app: &mut RidgelineApp) {
-    let quiet = app.is_taking_screenshot();
+pub fn app_ui(ui: &mut egui::Ui, views: &mut Views, cx: &mut Ctx<'_>) {
+    let quiet = cx.quiet;
     ui.ctx()
         .data_mut(|d| d.insert_temp(quiet_plots_id(), quiet));
     if ui.input_mut(|i| {
@@ -42,7 +92,7 @@ pub fn app_ui(ui: &mut egui::Ui, app: &mut RidgelineApp) {
             egui::Key::Z,
         ))
     }) {
-        app.rt.commands.push(Command::Undo);
+        cx.commands.push(Command::Undo);
     }
     if ui.input_mut(|i| {
         i.consume_shortcut(&egui::KeyboardShortcut::new(
@@ -50,42 +100,42 @@ pub fn app_ui(ui: &mut egui::Ui, app: &mut RidgelineApp) {
             egui::Key::O,
         ))
     }) {
-        app.rt.commands.push(Command::ShowOpenDialog);
+        cx.commands.push(Command::ShowOpenDialog);
     }
 
-    egui::Panel::top("top_bar").show(ui, |ui| top_bar_ui(ui, app));
-    egui::Panel::bottom("status_bar").show(ui, |ui| status_bar_ui(ui, app));
+    egui::Panel::top("top_bar").show(ui, |ui| top_bar_ui(ui, cx));
+    egui::Panel::bottom("status_bar").show(ui, |ui| status_bar_ui(ui, cx));
     egui::Panel::left("data_panel")
         .resizable(true)
         .default_size(290.0)
         .show(ui, |ui| {
-            egui::ScrollArea::vertical().show(ui, |ui| data_panel::data_panel_ui(ui, app));
+            egui::ScrollArea::vertical().show(ui, |ui| panels::data::data_panel_ui(ui, cx));
         });
-    if app.settings.view.tab == Tab::Model {
+    if cx.settings.view.tab.shows_model() {
         egui::Panel::right("model_panel")
             .resizable(true)
             .default_size(280.0)
             .show(ui, |ui| {
                 egui::ScrollArea::vertical().show(ui, |ui| {
-                    model_panel::model_panel_ui(ui, app);
+                    panels::model_controls::model_controls_ui(ui, cx);
                     ui.separator();
-                    model_view::metrics_panel_ui(ui, app);
+                    panels::metrics::metrics_panel_ui(ui, cx);
                 });
             });
     }
-    egui::CentralPanel::default().show(ui, |ui| match app.settings.view.tab {
-        Tab::Model => model_view::model_ui(ui, app),
-        Tab::Scatter => scatter::scatter_ui(ui, app),
-        Tab::Table => table_view::table_ui(ui, app),
+    egui::CentralPanel::default().show(ui, |ui| match cx.settings.view.tab {
+        Tab::Model => views::model_tab_ui(ui, views, cx),
+        Tab::Scatter => views.scatter.ui(ui, cx),
+        Tab::Table => views.table.ui(ui, cx),
     });
     drop_hint_ui(ui);
 }
 
-fn top_bar_ui(ui: &mut egui::Ui, app: &mut RidgelineApp) {
+fn top_bar_ui(ui: &mut egui::Ui, cx: &mut Ctx<'_>) {
     ui.horizontal(|ui| {
         ui.heading("Ridgeline");
         ui.separator();
-        let tab = &mut app.settings.view.tab;
+        let tab = &mut cx.settings.view.tab;
         ui.selectable_value(tab, Tab::Model, "Model")
             .on_hover_text("Fit an estimator and watch it change as you drag its sliders");
         ui.selectable_value(tab, Tab::Scatter, "Scatter")
@@ -94,20 +144,20 @@ fn top_bar_ui(ui: &mut egui::Ui, app: &mut RidgelineApp) {
             .on_hover_text("The data as read, with per-column statistics");
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             let undo = ui
-                .add_enabled(app.can_undo(), egui::Button::new("Undo"))
+                .add_enabled(cx.can_undo, egui::Button::new("Undo"))
                 .on_hover_text("Undo the last change of data, columns, split or model (Ctrl+Z)");
             if undo.clicked() {
-                app.rt.commands.push(Command::Undo);
+                cx.commands.push(Command::Undo);
             }
         });
     });
 }
 
-fn status_bar_ui(ui: &mut egui::Ui, app: &mut RidgelineApp) {
+fn status_bar_ui(ui: &mut egui::Ui, cx: &mut Ctx<'_>) {
     ui.horizontal(|ui| {
-        if let Some((fraction, _)) = app.load_progress() {
+        if cx.data.is_busy() {
             ui.add(
-                egui::ProgressBar::new(fraction)
+                egui::ProgressBar::new(cx.data.fraction().unwrap_or(0.0))
                     .desired_width(160.0)
                     .show_percentage(),
             );
@@ -116,11 +166,11 @@ fn status_bar_ui(ui: &mut egui::Ui, app: &mut RidgelineApp) {
                 .on_hover_text("Stop reading this file")
                 .clicked()
             {
-                app.rt.commands.push(Command::CancelLoad);
+                cx.commands.push(Command::CancelLoad);
             }
             ui.spinner();
         }
-        if let Some(status) = &app.rt.status {
+        if let Some(status) = cx.status {
             let color = match status.level {
                 Level::Info => ui.visuals().text_color(),
                 Level::Warning => theme::WARNING,
@@ -150,33 +200,4 @@ fn drop_hint_ui(ui: &mut egui::Ui) {
         egui::TextStyle::Heading.resolve(ui.style()),
         Color32::WHITE,
     );
-}
-
-/// Save a screenshot as PNG.
-pub fn save_png(image: &egui::ColorImage, path: &Path) -> Result<(), String> {
-    let [w, h] = image.size;
-    let bytes: Vec<u8> = image.pixels.iter().flat_map(|c| c.to_array()).collect();
-    let buffer = image::RgbaImage::from_raw(w as u32, h as u32, bytes)
-        .ok_or_else(|| "screenshot has the wrong size".to_string())?;
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    }
-    buffer
-        .save(path)
-        .map_err(|e| format!("{}: {e}", path.display()))
-}
-
-/// Format a number compactly for tables and hovers.
-pub fn fmt_num(x: f64) -> String {
-    if !x.is_finite() {
-        return "—".into();
-    }
-    let a = x.abs();
-    if a != 0.0 && !(1e-3..1e6).contains(&a) {
-        format!("{x:.3e}")
-    } else {
-        let s = format!("{x:.4}");
-        let s = s.trim_end_matches('0').trim_end_matches('.');
-        if s == "-0" { "0".into() } else { s.to_string() }
-    }
 }

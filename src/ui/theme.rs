@@ -41,6 +41,19 @@ pub fn ramp(t: f64) -> Color32 {
     Color32::from_rgb(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
 }
 
+/// The colour of a figure's role.
+pub fn tone(t: crate::figure::Tone) -> Color32 {
+    use crate::figure::Tone;
+    match t {
+        Tone::Class(k) => class_color(k),
+        Tone::Ramp(x) => ramp(x),
+        Tone::Boundary => BOUNDARY,
+        Tone::Margin => MARGIN,
+        Tone::Support => SUPPORT_RING,
+        Tone::Muted => Color32::GRAY,
+    }
+}
+
 pub const ERROR: Color32 = Color32::from_rgb(220, 60, 60);
 pub const WARNING: Color32 = Color32::from_rgb(220, 160, 40);
 pub const OK: Color32 = Color32::from_rgb(90, 170, 90);

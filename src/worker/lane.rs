@@ -1,20 +1,22 @@
-//! Background work: the only module that starts threads.
+//! A [`Lane`]: one named worker thread that runs one job at a time, newest first.
 //!
-//! A [`Lane`] is one named worker thread that runs one job at a time, newest first:
-//! - submitting a job makes every older job stale: the running one is told to stop (its
-//!   [`Progress`] is cancelled, which long jobs check between chunks) and a pending one that
-//!   has not started is replaced ("latest wins");
-//! - a panic inside a job is caught and reported as [`JobError::Panicked`]; the thread lives on;
-//! - every result carries the generation it was submitted with, so the UI can drop stale ones.
+//! - Submitting a job makes every older job stale: the running one is told to stop (its
+//!   [`Progress`] is cancelled, which long jobs check inside their loops) and a pending one that
+//!   has not started is replaced ("latest wins").
+//! - A job may stream partial results ([`Job::emit`]) while it runs; only the newest partial is
+//!   kept, so a fast job cannot flood a slow reader.
+//! - A panic inside a job is caught and reported as [`JobError::Panicked`]; the thread lives on.
+//! - Every message carries the generation it was submitted with, so readers drop stale ones.
 
+use std::ops::Deref;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, Sender, unbounded};
 
+use crate::error::Error;
 use crate::progress::Progress;
 
 /// Why a job produced no value.
@@ -30,6 +32,21 @@ pub enum JobError {
     Cancelled,
 }
 
+impl From<Error> for JobError {
+    fn from(e: Error) -> Self {
+        match e {
+            Error::Cancelled => JobError::Cancelled,
+            e => JobError::Failed(e.to_string()),
+        }
+    }
+}
+
+impl From<crate::progress::Cancelled> for JobError {
+    fn from(_: crate::progress::Cancelled) -> Self {
+        JobError::Cancelled
+    }
+}
+
 /// A finished job.
 #[derive(Debug)]
 pub struct Done<Out> {
@@ -38,38 +55,77 @@ pub struct Done<Out> {
     pub elapsed: Duration,
 }
 
-type JobFn<Out> = Box<dyn FnOnce(&Progress) -> Result<Out, JobError> + Send>;
-
-struct Pending<Out> {
+/// What a running job sees: its [`Progress`] (dereferenced to, so `job.check()?` works) and a
+/// way to stream partial results.
+pub struct Job<P> {
     generation: u64,
     progress: Arc<Progress>,
-    run: JobFn<Out>,
+    partial: Arc<Mutex<Option<(u64, P)>>>,
+    notify: Arc<dyn Fn() + Send + Sync>,
 }
 
-struct Shared<Out> {
-    pending: Mutex<Option<Pending<Out>>>,
+impl<P> Job<P> {
+    /// The generation this job was submitted with (unique within its lane).
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    pub fn progress(&self) -> &Progress {
+        &self.progress
+    }
+
+    /// Publish a partial result. It replaces any partial not yet read; nothing is published
+    /// once the job is stale.
+    pub fn emit(&self, partial: P) {
+        if self.progress.is_cancelled() {
+            return;
+        }
+        *lock(&self.partial) = Some((self.generation, partial));
+        (self.notify)();
+    }
+}
+
+impl<P> Deref for Job<P> {
+    type Target = Progress;
+    fn deref(&self) -> &Progress {
+        &self.progress
+    }
+}
+
+type JobFn<P, Out> = Box<dyn FnOnce(&Job<P>) -> Result<Out, JobError> + Send>;
+
+struct Pending<P, Out> {
+    generation: u64,
+    progress: Arc<Progress>,
+    run: JobFn<P, Out>,
+}
+
+struct Shared<P, Out> {
+    pending: Mutex<Option<Pending<P, Out>>>,
     wake: Condvar,
     running: Mutex<Option<Arc<Progress>>>,
     busy: AtomicBool,
     shutdown: AtomicBool,
 }
 
-/// One worker thread with latest-wins submission.
-pub struct Lane<Out> {
-    shared: Arc<Shared<Out>>,
+/// One worker thread with latest-wins submission and streamed partial results.
+pub struct Lane<P, Out> {
+    shared: Arc<Shared<P, Out>>,
     results: Receiver<Done<Out>>,
+    partial: Arc<Mutex<Option<(u64, P)>>>,
+    notify: Arc<dyn Fn() + Send + Sync>,
     generation: AtomicU64,
-    thread: Option<std::thread::JoinHandle<()>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    // A job never runs while a lock is held, so poisoning cannot hide broken state.
+    // No job runs while one of these locks is held, so poisoning cannot hide broken state.
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-impl<Out: Send + 'static> Lane<Out> {
-    /// Start the lane's thread. `notify` is called after each job (e.g. to request a repaint).
-    pub fn new(name: &str, notify: impl Fn() + Send + 'static) -> Self {
+impl<P: Send + 'static, Out: Send + 'static> Lane<P, Out> {
+    /// Start the lane's thread. `notify` is called after each job and each partial result
+    /// (e.g. to request a repaint).
+    pub fn new(name: &str, notify: impl Fn() + Send + Sync + 'static) -> Self {
         let shared = Arc::new(Shared {
             pending: Mutex::new(None),
             wake: Condvar::new(),
@@ -78,23 +134,30 @@ impl<Out: Send + 'static> Lane<Out> {
             shutdown: AtomicBool::new(false),
         });
         let (tx, results) = unbounded();
+        let notify: Arc<dyn Fn() + Send + Sync> = Arc::new(notify);
+        let partial = Arc::new(Mutex::new(None));
         let thread_shared = Arc::clone(&shared);
-        let thread = std::thread::Builder::new()
+        let thread_notify = Arc::clone(&notify);
+        let thread_partial = Arc::clone(&partial);
+        // The thread is detached: dropping the lane cancels its job and lets it end on its own,
+        // so closing the window never waits for a solver that checks cancellation rarely.
+        std::thread::Builder::new()
             .name(name.to_string())
-            .spawn(move || run_lane(&thread_shared, &tx, &notify))
+            .spawn(move || run_lane(&thread_shared, &tx, &thread_partial, &thread_notify))
             .expect("spawning a worker thread");
         Self {
             shared,
             results,
+            partial,
+            notify,
             generation: AtomicU64::new(0),
-            thread: Some(thread),
         }
     }
 
     /// Queue a job, making every older one stale. Returns its generation and progress.
     pub fn submit(
         &self,
-        job: impl FnOnce(&Progress) -> Result<Out, JobError> + Send + 'static,
+        job: impl FnOnce(&Job<P>) -> Result<Out, JobError> + Send + 'static,
     ) -> (u64, Arc<Progress>) {
         let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
         let progress = Arc::new(Progress::new());
@@ -130,6 +193,11 @@ impl<Out: Send + 'static> Lane<Out> {
         self.results.recv_timeout(timeout).ok()
     }
 
+    /// The newest partial result not yet taken, with its generation (never blocks).
+    pub fn take_partial(&self) -> Option<(u64, P)> {
+        lock(&self.partial).take()
+    }
+
     /// The generation of the newest submitted job.
     pub fn latest_generation(&self) -> u64 {
         self.generation.load(Ordering::SeqCst)
@@ -139,23 +207,30 @@ impl<Out: Send + 'static> Lane<Out> {
     pub fn is_busy(&self) -> bool {
         self.shared.busy.load(Ordering::SeqCst)
     }
+
+    /// Wake whoever reads this lane (used by tests that feed it by hand).
+    pub fn notify(&self) {
+        (self.notify)();
+    }
 }
 
-impl<Out> Drop for Lane<Out> {
+impl<P, Out> Drop for Lane<P, Out> {
     fn drop(&mut self) {
         self.shared.shutdown.store(true, Ordering::SeqCst);
+        lock(&self.shared.pending).take();
         if let Some(running) = lock(&self.shared.running).as_ref() {
             running.cancel();
         }
         self.shared.wake.notify_all();
-        if let Some(t) = self.thread.take() {
-            // The thread ends after its current job, which was just cancelled.
-            let _ = t.join();
-        }
     }
 }
 
-fn run_lane<Out>(shared: &Shared<Out>, tx: &Sender<Done<Out>>, notify: &dyn Fn()) {
+fn run_lane<P, Out>(
+    shared: &Shared<P, Out>,
+    tx: &Sender<Done<Out>>,
+    partial: &Arc<Mutex<Option<(u64, P)>>>,
+    notify: &Arc<dyn Fn() + Send + Sync>,
+) {
     loop {
         let job = {
             let mut pending = lock(&shared.pending);
@@ -176,9 +251,14 @@ fn run_lane<Out>(shared: &Shared<Out>, tx: &Sender<Done<Out>>, notify: &dyn Fn()
         };
         *lock(&shared.running) = Some(Arc::clone(&job.progress));
         let start = Instant::now();
-        let progress = Arc::clone(&job.progress);
+        let context = Job {
+            generation: job.generation,
+            progress: Arc::clone(&job.progress),
+            partial: Arc::clone(partial),
+            notify: Arc::clone(notify),
+        };
         let run = job.run;
-        let result = match catch_unwind(AssertUnwindSafe(move || run(&progress))) {
+        let result = match catch_unwind(AssertUnwindSafe(|| run(&context))) {
             Ok(Err(_)) if job.progress.is_cancelled() => Err(JobError::Cancelled),
             Ok(r) => r,
             Err(payload) => Err(JobError::Panicked(panic_message(payload.as_ref()))),
@@ -194,29 +274,6 @@ fn run_lane<Out>(shared: &Shared<Out>, tx: &Sender<Done<Out>>, notify: &dyn Fn()
         }
         notify();
     }
-}
-
-/// Show the native "Open…" dialog on its own thread (it blocks until the user answers), so the
-/// UI keeps drawing. The receiver yields the chosen path, or `None` when the user cancels.
-///
-/// The answer also says how long the dialog was open: a "cancel" within a fraction of a second
-/// means no dialog could be shown (on Linux, rfd needs an xdg-desktop-portal).
-pub fn pick_file_dialog() -> Receiver<(Option<PathBuf>, Duration)> {
-    let (tx, rx) = crossbeam_channel::bounded(1);
-    let spawned = std::thread::Builder::new()
-        .name("ridgeline-file-dialog".into())
-        .spawn(move || {
-            let start = Instant::now();
-            let path = rfd::FileDialog::new()
-                .set_title("Open a CSV or TSV file")
-                .add_filter("Delimited text", &["csv", "tsv", "tab", "txt"])
-                .add_filter("All files", &["*"])
-                .pick_file();
-            let _ = tx.send((path, start.elapsed()));
-        });
-    // If no thread can be started the sender is dropped and the app reports it.
-    drop(spawned);
-    rx
 }
 
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
@@ -237,7 +294,7 @@ mod tests {
 
     #[test]
     fn runs_a_job_and_reports_its_generation() {
-        let lane: Lane<i32> = Lane::new("test-lane", || {});
+        let lane: Lane<(), i32> = Lane::new("test-lane", || {});
         let (g, _) = lane.submit(|_| Ok(41 + 1));
         let done = lane.recv_timeout(WAIT).expect("a result");
         assert_eq!(done.generation, g);
@@ -246,7 +303,7 @@ mod tests {
 
     #[test]
     fn a_panicking_job_is_reported_and_the_lane_keeps_working() {
-        let lane: Lane<i32> = Lane::new("test-panic", || {});
+        let lane: Lane<(), i32> = Lane::new("test-panic", || {});
         lane.submit(|_| -> Result<i32, JobError> { panic!("boom in job") });
         let done = lane.recv_timeout(WAIT).expect("a result");
         assert_eq!(done.result, Err(JobError::Panicked("boom in job".into())));
@@ -256,13 +313,13 @@ mod tests {
 
     #[test]
     fn a_newer_job_cancels_the_running_one() {
-        let lane: Lane<u32> = Lane::new("test-latest", || {});
+        let lane: Lane<(), u32> = Lane::new("test-latest", || {});
         let (started_tx, started_rx) = crossbeam_channel::bounded(1);
         let (g1, _) = lane.submit(move |p| {
             started_tx.send(()).unwrap();
             // A long job that checks for cancellation between chunks of work.
             for _ in 0..10_000 {
-                p.check().map_err(|_| JobError::Cancelled)?;
+                p.check()?;
                 std::thread::sleep(Duration::from_millis(1));
             }
             Ok(1)
@@ -280,12 +337,12 @@ mod tests {
 
     #[test]
     fn cancel_stops_the_running_job() {
-        let lane: Lane<u32> = Lane::new("test-cancel", || {});
+        let lane: Lane<(), u32> = Lane::new("test-cancel", || {});
         let (started_tx, started_rx) = crossbeam_channel::bounded(1);
         lane.submit(move |p| {
             started_tx.send(()).unwrap();
             loop {
-                p.check().map_err(|_| JobError::Cancelled)?;
+                p.check()?;
                 std::thread::sleep(Duration::from_millis(1));
             }
         });
@@ -295,5 +352,33 @@ mod tests {
             lane.recv_timeout(WAIT).unwrap().result,
             Err(JobError::Cancelled)
         );
+    }
+
+    #[test]
+    fn partials_stream_while_the_job_runs_and_only_the_newest_is_kept() {
+        let lane: Lane<usize, usize> = Lane::new("test-partial", || {});
+        let (go_tx, go_rx) = crossbeam_channel::bounded::<()>(0);
+        let (emitted_tx, emitted_rx) = crossbeam_channel::bounded::<()>(0);
+        let (g, _) = lane.submit(move |job| {
+            for i in 1..=3 {
+                job.emit(i);
+            }
+            emitted_tx.send(()).unwrap();
+            go_rx.recv().unwrap();
+            job.emit(4);
+            emitted_tx.send(()).unwrap();
+            go_rx.recv().unwrap();
+            Ok(10)
+        });
+        emitted_rx.recv_timeout(WAIT).unwrap();
+        // Three partials were published before anyone looked: the newest one is what is read.
+        assert_eq!(lane.take_partial(), Some((g, 3)));
+        assert_eq!(lane.take_partial(), None);
+        go_tx.send(()).unwrap();
+        emitted_rx.recv_timeout(WAIT).unwrap();
+        assert_eq!(lane.take_partial(), Some((g, 4)));
+        assert!(lane.try_recv().is_none(), "still running");
+        go_tx.send(()).unwrap();
+        assert_eq!(lane.recv_timeout(WAIT).unwrap().result, Ok(10));
     }
 }

@@ -3,22 +3,33 @@
 use egui::RichText;
 use egui_extras::{Column, TableBuilder};
 
-use crate::app::{RidgelineApp, TableMode};
 use crate::data::ColumnData;
+use crate::state::TableMode;
 use crate::ui::fmt_num;
+use crate::ui::{Ctx, View};
 
 /// Columns shown at once in the rows table; wide files page through them.
 const COLUMNS_PER_PAGE: usize = 30;
 
-pub fn table_ui(ui: &mut egui::Ui, app: &mut RidgelineApp) {
-    let Some(view) = &app.rt.data else {
+#[derive(Default)]
+pub struct TableView;
+
+impl View for TableView {
+    fn ui(&mut self, ui: &mut egui::Ui, cx: &mut Ctx<'_>) {
+        table_ui(ui, cx);
+    }
+}
+
+fn table_ui(ui: &mut egui::Ui, cx: &mut Ctx<'_>) {
+    let Some(view) = cx.data.result.clone() else {
         ui.centered_and_justified(|ui| ui.spinner());
         return;
     };
     let table = view.table.clone();
     let stats = view.stats.clone();
-    let target = crate::data::dataset::target_index(&table, &app.settings.roles).ok();
-    let settings = &mut app.settings.view;
+    let target = crate::data::dataset::target_index(&table, &cx.settings.roles).ok();
+    let excluded = cx.settings.roles.excluded.clone();
+    let settings = &mut cx.settings.view;
     ui.horizontal(|ui| {
         ui.selectable_value(
             &mut settings.table_mode,
@@ -80,7 +91,7 @@ pub fn table_ui(ui: &mut egui::Ui, app: &mut RidgelineApp) {
                             "target"
                         } else if !s.numeric {
                             "excluded (text)"
-                        } else if app.settings.roles.excluded.contains(&s.name) {
+                        } else if excluded.contains(&s.name) {
                             "off"
                         } else {
                             "feature"

@@ -5,7 +5,7 @@
 #![allow(clippy::needless_range_loop)]
 
 use ndarray::{Array1, Array2, Axis, array};
-use ridgeline::estimators::EstimatorError;
+use ridgeline::estimators::Error;
 use ridgeline::estimators::pca::{PcaParams, fit_pca};
 use ridgeline::progress::Progress;
 
@@ -264,24 +264,24 @@ fn bad_input_is_an_error() {
     let x = rotated_box();
     assert!(matches!(
         fit_pca(&params(0), x.view(), &pr),
-        Err(EstimatorError::InvalidParam(_))
+        Err(Error::Param(_))
     ));
     let e = fit_pca(&params(4), x.view(), &pr).unwrap_err();
     assert!(e.to_string().contains("n_components"), "{e}");
     assert!(matches!(
         fit_pca(&params(1), x.slice(ndarray::s![..1, ..]), &pr),
-        Err(EstimatorError::Data(_))
+        Err(Error::Data(_))
     ));
     let mut bad = x.clone();
     bad[[3, 1]] = f64::NAN;
     assert!(matches!(
         fit_pca(&params(2), bad.view(), &pr),
-        Err(EstimatorError::Data(_))
+        Err(Error::Data(_))
     ));
     pr.cancel();
     assert!(matches!(
         fit_pca(&params(2), x.view(), &pr),
-        Err(EstimatorError::Cancelled)
+        Err(Error::Cancelled)
     ));
 }
 

@@ -2,24 +2,25 @@
 
 use egui::RichText;
 
-use crate::app::{Command, RidgelineApp};
 use crate::data::builtin::{Builtin, MAX_GENERATED, RealDataset};
 use crate::data::dataset::TaskChoice;
 use crate::data::generate::Generator;
 use crate::data::{ColumnData, Source};
+use crate::state::Command;
+use crate::ui::Ctx;
 use crate::ui::theme;
 
-pub fn data_panel_ui(ui: &mut egui::Ui, app: &mut RidgelineApp) {
-    source_ui(ui, app);
+pub fn data_panel_ui(ui: &mut egui::Ui, cx: &mut Ctx<'_>) {
+    source_ui(ui, cx);
     ui.separator();
-    columns_ui(ui, app);
+    columns_ui(ui, cx);
     ui.separator();
-    split_ui(ui, app);
+    split_ui(ui, cx);
 }
 
-fn source_ui(ui: &mut egui::Ui, app: &mut RidgelineApp) {
+fn source_ui(ui: &mut egui::Ui, cx: &mut Ctx<'_>) {
     ui.heading("Data");
-    let current = app.settings.source.label();
+    let current = cx.settings.source.label();
     egui::ComboBox::from_label("Dataset")
         .selected_text(&current)
         .width(170.0)
@@ -30,7 +31,7 @@ fn source_ui(ui: &mut egui::Ui, app: &mut RidgelineApp) {
                     .on_hover_text(r.description())
                     .clicked()
                 {
-                    app.rt.commands.push(Command::OpenBuiltin(Builtin::Real(r)));
+                    cx.commands.push(Command::OpenBuiltin(Builtin::Real(r)));
                 }
             }
             ui.separator();
@@ -40,8 +41,7 @@ fn source_ui(ui: &mut egui::Ui, app: &mut RidgelineApp) {
                     .on_hover_text(g.description())
                     .clicked()
                 {
-                    app.rt
-                        .commands
+                    cx.commands
                         .push(Command::OpenBuiltin(Builtin::generated(g)));
                 }
             }
@@ -56,7 +56,7 @@ fn source_ui(ui: &mut egui::Ui, app: &mut RidgelineApp) {
         n,
         noise,
         seed,
-    }) = &mut app.settings.source
+    }) = &mut cx.settings.source
     {
         let max_noise = if *kind == Generator::Blobs { 4.0 } else { 1.0 };
         ui.add(
@@ -82,18 +82,18 @@ fn source_ui(ui: &mut egui::Ui, app: &mut RidgelineApp) {
             .on_hover_text("Open a CSV or TSV file of your own (Ctrl+O), or drop one on the window")
             .clicked()
         {
-            app.rt.commands.push(Command::ShowOpenDialog);
+            cx.commands.push(Command::ShowOpenDialog);
         }
-        if let Source::File(path) = &app.settings.source {
+        if let Source::File(path) = &cx.settings.source {
             ui.label(RichText::new(path.display().to_string()).small())
                 .on_hover_text("The file on screen: it is only ever read");
         }
     });
-    if !app.settings.recent_files.is_empty() {
+    if !cx.settings.recent_files.is_empty() {
         egui::CollapsingHeader::new("Recent files")
             .default_open(false)
             .show(ui, |ui| {
-                for path in app.settings.recent_files.clone() {
+                for path in cx.settings.recent_files.clone() {
                     let name = path.file_name().map_or_else(
                         || path.display().to_string(),
                         |f| f.to_string_lossy().into_owned(),
@@ -109,24 +109,24 @@ fn source_ui(ui: &mut egui::Ui, app: &mut RidgelineApp) {
                         .on_hover_text(path.display().to_string())
                         .on_disabled_hover_text(format!("{} is no longer there", path.display()));
                     if response.clicked() {
-                        app.rt.commands.push(Command::OpenFile(path.clone()));
+                        cx.commands.push(Command::OpenFile(path.clone()));
                     }
                 }
             });
     }
 }
 
-fn columns_ui(ui: &mut egui::Ui, app: &mut RidgelineApp) {
+fn columns_ui(ui: &mut egui::Ui, cx: &mut Ctx<'_>) {
     ui.heading("Columns");
-    let Some(view) = &app.rt.data else {
+    let Some(view) = cx.data.result.clone() else {
         ui.label("Reading…");
         return;
     };
     let table = view.table.clone();
-    let target_index = crate::data::dataset::target_index(&table, &app.settings.roles).ok();
+    let target_index = crate::data::dataset::target_index(&table, &cx.settings.roles).ok();
     let target_name = target_index.map_or("—".to_string(), |t| table.columns[t].name.clone());
 
-    let roles = &mut app.settings.roles;
+    let roles = &mut cx.settings.roles;
     egui::ComboBox::from_label("Target")
         .selected_text(&target_name)
         .width(170.0)
@@ -214,9 +214,9 @@ fn columns_ui(ui: &mut egui::Ui, app: &mut RidgelineApp) {
     }
 }
 
-fn split_ui(ui: &mut egui::Ui, app: &mut RidgelineApp) {
+fn split_ui(ui: &mut egui::Ui, cx: &mut Ctx<'_>) {
     ui.heading("Split & scaling");
-    let prep = &mut app.settings.prep;
+    let prep = &mut cx.settings.prep;
     ui.add(
         egui::Slider::new(&mut prep.test_fraction, 0.0..=0.9)
             .text("test share")

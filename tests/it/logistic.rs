@@ -6,7 +6,7 @@
 #![allow(clippy::needless_range_loop)]
 
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, array};
-use ridgeline::estimators::EstimatorError;
+use ridgeline::estimators::Error;
 use ridgeline::estimators::logistic::{LogisticParams, fit_logistic, loss_curve};
 use ridgeline::progress::Progress;
 
@@ -345,7 +345,7 @@ fn loss_curve_starts_at_n_ln2_decreases_and_ends_at_the_fit() {
     pr.cancel();
     assert!(matches!(
         loss_curve(&p, x.view(), y.view(), 2, 10, &pr),
-        Err(EstimatorError::Cancelled)
+        Err(Error::Cancelled)
     ));
 }
 
@@ -386,7 +386,7 @@ fn bad_input_is_a_readable_error() {
     ] {
         let e = fit_logistic(&p, x.view(), y.view(), 2, &pr).unwrap_err();
         assert!(
-            matches!(e, EstimatorError::InvalidParam(_)) && e.to_string().contains(word),
+            matches!(e, Error::Param(_)) && e.to_string().contains(word),
             "{e}"
         );
     }
@@ -395,7 +395,7 @@ fn bad_input_is_a_readable_error() {
     let ones = Array1::from_elem(60, 1usize);
     assert!(matches!(
         fit_logistic(&d, x.view(), ones.view(), 2, &pr),
-        Err(EstimatorError::Data(_))
+        Err(Error::Data(_))
     ));
     // label out of range
     let mut bad_y = y.clone();
@@ -410,11 +410,11 @@ fn bad_input_is_a_readable_error() {
     bad_x[[1, 1]] = f64::NAN;
     assert!(matches!(
         fit_logistic(&d, bad_x.view(), y.view(), 2, &pr),
-        Err(EstimatorError::Data(_))
+        Err(Error::Data(_))
     ));
     assert!(matches!(
         fit_logistic(&d, x.view(), y.slice(ndarray::s![..10]), 2, &pr),
-        Err(EstimatorError::Data(_))
+        Err(Error::Data(_))
     ));
     assert!(matches!(
         fit_logistic(
@@ -424,7 +424,7 @@ fn bad_input_is_a_readable_error() {
             2,
             &pr
         ),
-        Err(EstimatorError::Data(_))
+        Err(Error::Data(_))
     ));
     // wrong width at predict time: NaN, no panic
     let m = fit_logistic(&d, x.view(), y.view(), 2, &pr).unwrap();

@@ -1,7 +1,5 @@
 //! Shared by the UI tests: a harness around the real app, and waiting for its worker threads.
 
-#![allow(dead_code)] // each test file uses its own subset
-
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -26,10 +24,10 @@ pub fn settle(h: &mut Harness<'static, RidgelineApp>) {
         h.step();
         let app = h.state();
         let model_ready = app.settings.view.tab != ridgeline::app::Tab::Model
-            || app.rt.model.as_ref().is_some_and(|m| !m.coarse)
-            || app.rt.model_error.is_some()
-            || app.rt.data.as_ref().is_some_and(|d| d.prepared.is_err());
-        if !app.is_busy() && app.rt.commands.is_empty() && app.rt.data.is_some() && model_ready {
+            || app.model().is_some_and(|m| !m.coarse)
+            || app.model_error().is_some()
+            || app.data().is_some_and(|d| d.prepared.is_err());
+        if !app.is_busy() && app.rt.commands.is_empty() && app.data().is_some() && model_ready {
             idle += 1;
         } else {
             idle = 0;
@@ -44,6 +42,6 @@ pub fn settle(h: &mut Harness<'static, RidgelineApp>) {
 
 /// The dataset on screen.
 pub fn prepared(h: &Harness<'static, RidgelineApp>) -> Arc<Prepared> {
-    let data = h.state().rt.data.as_ref().expect("data is loaded");
+    let data = h.state().data().expect("data is loaded");
     data.prepared.clone().expect("a dataset")
 }

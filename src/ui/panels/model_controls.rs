@@ -4,10 +4,11 @@
 use egui::RichText;
 
 use crate::analysis::live::FitOn;
-use crate::app::{ModelSettings, RidgelineApp};
 use crate::estimators::ModelKind;
 use crate::estimators::elastic_net::ElasticNetParams;
 use crate::estimators::svm::{Gamma, Kernel};
+use crate::state::ModelSettings;
+use crate::ui::Ctx;
 use crate::ui::theme;
 
 const C_TIP: &str = "C-SVC minimises ½‖w‖² + C·Σᵢ ξᵢ subject to yᵢ f(xᵢ) ≥ 1 − ξᵢ.\n\
@@ -44,20 +45,15 @@ const WHITEN_TIP: &str = "Divide each zᵢ by √λᵢ, so every component has u
 const FIT_ON_TIP: &str = "The two shown features: the map is the model itself (teaching view).\n\
 All features: the map is a slice through the model, the other features held at their mean.";
 
-pub fn model_panel_ui(ui: &mut egui::Ui, app: &mut RidgelineApp) {
+pub fn model_controls_ui(ui: &mut egui::Ui, cx: &mut Ctx<'_>) {
     ui.heading("Model");
-    let n_features = app
-        .rt
-        .data
-        .as_ref()
-        .and_then(|d| d.prepared.as_ref().ok())
-        .map_or(2, |p| p.dataset.n_features());
+    let n_features = cx.prepared().map_or(2, |p| p.dataset.n_features());
     // The γ the last SVM fit used, shown while "scale" chooses it.
-    let gamma_used = match app.rt.model.as_ref().map(|m| &m.result.fitted) {
+    let gamma_used = match cx.model.result.as_ref().map(|m| &m.result.fitted) {
         Some(crate::estimators::Fitted::Svm(m)) => Some(m.gamma()),
         _ => None,
     };
-    let ModelSettings { spec, fit_on } = &mut app.settings.model;
+    let ModelSettings { spec, fit_on } = &mut cx.settings.model;
     egui::ComboBox::from_label("Estimator")
         .selected_text(spec.kind.label())
         .show_ui(ui, |ui| {

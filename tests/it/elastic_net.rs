@@ -5,7 +5,7 @@
 #![allow(clippy::needless_range_loop)]
 
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis, array};
-use ridgeline::estimators::EstimatorError;
+use ridgeline::estimators::Error;
 use ridgeline::estimators::elastic_net::{ElasticNetParams, fit_elastic_net};
 use ridgeline::progress::Progress;
 
@@ -341,20 +341,20 @@ fn constant_target_and_bad_input() {
     ] {
         let e = fit_elastic_net(&p, x.view(), y.view(), &pr).unwrap_err();
         assert!(
-            matches!(e, EstimatorError::InvalidParam(_)) && e.to_string().contains(word),
+            matches!(e, Error::Param(_)) && e.to_string().contains(word),
             "{e}"
         );
     }
     let short = y.slice(ndarray::s![..5]);
     assert!(matches!(
         fit_elastic_net(&Default::default(), x.view(), short, &pr),
-        Err(EstimatorError::Data(_))
+        Err(Error::Data(_))
     ));
     let mut bad = x.clone();
     bad[[0, 0]] = f64::INFINITY;
     assert!(matches!(
         fit_elastic_net(&Default::default(), bad.view(), y.view(), &pr),
-        Err(EstimatorError::Data(_))
+        Err(Error::Data(_))
     ));
     assert!(matches!(
         fit_elastic_net(
@@ -363,12 +363,12 @@ fn constant_target_and_bad_input() {
             y.slice(ndarray::s![..1]),
             &pr
         ),
-        Err(EstimatorError::Data(_))
+        Err(Error::Data(_))
     ));
     pr.cancel();
     assert!(matches!(
         fit_elastic_net(&Default::default(), x.view(), y.view(), &pr),
-        Err(EstimatorError::Cancelled)
+        Err(Error::Cancelled)
     ));
 }
 

@@ -5,7 +5,7 @@ use approx::assert_abs_diff_eq;
 use ndarray::{Array1, Array2, array};
 use ridgeline::analysis::grid::{self, GridSpec};
 use ridgeline::data::generate::{Generator, generate};
-use ridgeline::estimators::EstimatorError;
+use ridgeline::estimators::Error;
 use ridgeline::estimators::svm::{
     Gamma, Kernel, MAX_SVM_ROWS, SvmModel, SvmParams, fit_svm, fit_svm_linfa, scale_gamma,
 };
@@ -17,7 +17,7 @@ type Fit = fn(
     ndarray::ArrayView1<usize>,
     usize,
     &Progress,
-) -> Result<SvmModel, EstimatorError>;
+) -> Result<SvmModel, Error>;
 
 /// Both engines must agree with every reference.
 const ENGINES: [(&str, Fit); 2] = [("native", fit_svm), ("linfa", fit_svm_linfa)];
@@ -465,7 +465,7 @@ fn grid_decision_values_equal_the_dual_formula() {
     }
 }
 
-fn err_text(r: Result<SvmModel, EstimatorError>) -> String {
+fn err_text(r: Result<SvmModel, Error>) -> String {
     match r {
         Ok(_) => panic!("expected an error"),
         Err(e) => e.to_string(),
@@ -504,12 +504,12 @@ fn bad_inputs_are_errors_not_panics() {
         let t = err_text(run(&p, &bad, &y, 2));
         assert!(t.contains("row 1, column 1"), "{t}");
         bad[[1, 1]] = f64::INFINITY;
-        assert!(matches!(run(&p, &bad, &y, 2), Err(EstimatorError::Data(_))));
+        assert!(matches!(run(&p, &bad, &y, 2), Err(Error::Data(_))));
         // too many rows
         let big = Array2::zeros((MAX_SVM_ROWS + 1, 1));
         let yb = Array1::from_shape_fn(MAX_SVM_ROWS + 1, |i| i % 2);
         match run(&p, &big, &yb, 2) {
-            Err(EstimatorError::Data(t)) => assert!(t.contains("limited to"), "{t}"),
+            Err(Error::Data(t)) => assert!(t.contains("limited to"), "{t}"),
             other => panic!("{name}: {other:?}"),
         }
         // bad parameters: the message names the parameter
@@ -588,7 +588,7 @@ fn bad_inputs_are_errors_not_panics() {
         for (bad_p, needle) in cases {
             assert!(bad_p.validate().is_err());
             match run(&bad_p, &x, &y, 2) {
-                Err(EstimatorError::InvalidParam(t)) => assert!(t.contains(needle), "{t}"),
+                Err(Error::Param(t)) => assert!(t.contains(needle), "{t}"),
                 other => panic!("{name}: {other:?}"),
             }
         }
@@ -597,7 +597,7 @@ fn bad_inputs_are_errors_not_panics() {
         cancelled.cancel();
         assert!(matches!(
             f(&p, x.view(), y.view(), 2, &cancelled),
-            Err(EstimatorError::Cancelled)
+            Err(Error::Cancelled)
         ));
     }
     assert!(SvmParams::default().validate().is_ok());

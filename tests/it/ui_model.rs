@@ -9,11 +9,10 @@ use ridgeline::data::builtin::Builtin;
 use ridgeline::data::{RealDataset, Source};
 use ridgeline::estimators::{Fitted, ModelKind};
 
-mod common;
-use common::settle;
+use crate::common::settle;
 
 fn harness(startup: Startup) -> Harness<'static, RidgelineApp> {
-    common::harness(startup, egui::vec2(1400.0, 900.0))
+    crate::common::harness(startup, egui::vec2(1400.0, 900.0))
 }
 
 fn on(dataset: RealDataset) -> Startup {
@@ -24,25 +23,11 @@ fn on(dataset: RealDataset) -> Startup {
 }
 
 fn fitted(h: &Harness<'static, RidgelineApp>) -> Fitted {
-    h.state()
-        .rt
-        .model
-        .as_ref()
-        .expect("a model")
-        .result
-        .fitted
-        .clone()
+    h.state().model().expect("a model").result.fitted.clone()
 }
 
 fn train_scores(h: &Harness<'static, RidgelineApp>) -> ridgeline::analysis::live::Scores {
-    h.state()
-        .rt
-        .model
-        .as_ref()
-        .expect("a model")
-        .result
-        .train
-        .clone()
+    h.state().model().expect("a model").result.train.clone()
 }
 
 /// Drag a slider's handle to the right end of its track (the slider is found by its text).
@@ -67,10 +52,13 @@ fn choose_estimator(h: &mut Harness<'static, RidgelineApp>, label: &str) {
 fn svm_boundary_with_margins_and_fewer_support_vectors_as_c_grows() {
     let mut h = harness(Startup::default());
     settle(&mut h);
-    let view = h.state().rt.model.as_ref().unwrap();
-    assert!(!view.boundary.is_empty(), "a decision boundary is drawn");
-    assert!(!view.margins.is_empty(), "the ±1 margins are drawn");
-    assert!(view.result.map.is_some() && h.state().rt.map_texture.is_some());
+    let view = h.state().model().unwrap();
+    assert!(
+        !view.result.boundary.is_empty(),
+        "a decision boundary is drawn"
+    );
+    assert!(!view.result.margins.is_empty(), "the ±1 margins are drawn");
+    assert!(view.result.map.is_some() && h.state().has_map_texture());
     let Fitted::Svm(m) = fitted(&h) else {
         panic!("SVM by default")
     };
@@ -96,10 +84,10 @@ fn switching_to_a_linear_kernel_gives_a_straight_boundary() {
     settle(&mut h);
     h.get_by_label("linear").click();
     settle(&mut h);
-    let view = h.state().rt.model.as_ref().unwrap();
+    let view = h.state().model().unwrap();
     // f(x) = w·x − ρ is linear: its zero set is one straight line.
-    assert_eq!(view.boundary.len(), 1);
-    let line = &view.boundary[0];
+    assert_eq!(view.result.boundary.len(), 1);
+    let line = &view.result.boundary[0];
     let (p, q) = (line[0], line[line.len() - 1]);
     for r in line {
         let cross = (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0]);
@@ -147,10 +135,7 @@ fn lasso_on_diabetes_zeroes_coefficients_as_alpha_grows() {
     h.get_by_label("Lasso").click();
     settle(&mut h);
     // Regression uses every feature (the coefficient chart is the point).
-    assert_eq!(
-        h.state().rt.model.as_ref().unwrap().result.features.len(),
-        10
-    );
+    assert_eq!(h.state().model().unwrap().result.features.len(), 10);
     assert_eq!(h.state().settings.model.spec.elastic_net.l1_ratio, 1.0);
     let Fitted::ElasticNet(m) = fitted(&h) else {
         panic!("elastic net")
@@ -194,7 +179,7 @@ fn pca_on_standardised_iris_matches_numpy_and_has_a_diagonal_covariance() {
     let r = m.explained_variance_ratio();
     assert!((r[0] - 0.72770452).abs() < 1e-6, "{r}");
     assert!((r[1] - 0.23030523).abs() < 1e-6, "{r}");
-    let view = h.state().rt.model.as_ref().unwrap();
+    let view = h.state().model().unwrap();
     let cov = view.result.z_covariance.as_ref().unwrap();
     assert!(
         cov[[0, 1]].abs() < 1e-10 && cov[[1, 0]].abs() < 1e-10,
@@ -211,12 +196,12 @@ fn a_model_that_cannot_fit_the_target_says_why_and_keeps_running() {
     let mut h = harness(on(RealDataset::Diabetes));
     settle(&mut h);
     // SVM (the default) on a regression target.
-    let err = h.state().rt.model_error.clone().expect("an error");
+    let err = h.state().model_error().expect("an error");
     assert!(err.contains("needs class labels"), "{err}");
     h.get_by_label_contains("needs class labels");
     // The app still works: choose elastic net and get a model.
     choose_estimator(&mut h, "Elastic net");
-    assert!(h.state().rt.model_error.is_none());
+    assert!(h.state().model_error().is_none());
     assert!(matches!(fitted(&h), Fitted::ElasticNet(_)));
 }
 

@@ -1,0 +1,76 @@
+//! Applying what the UI asked for: open a file or a built-in, the file dialog, dropped files,
+//! cancel, undo.
+
+use std::path::PathBuf;
+
+use crate::data::Source;
+use crate::data::builtin::Builtin;
+use crate::state::{Command, Level};
+
+use super::RidgelineApp;
+
+impl RidgelineApp {
+    pub(super) fn apply(&mut self, command: Command) {
+        match command {
+            Command::OpenFile(path) => {
+                self.settings.source = Source::File(path);
+                self.settings.forget_columns();
+            }
+            Command::OpenBuiltin(b) => {
+                let same_columns = matches!(
+                    (&self.settings.source, &b),
+                    (Source::Builtin(Builtin::Generated { kind: a, .. }), Builtin::Generated { kind: c, .. }) if a == c
+                );
+                self.settings.source = Source::Builtin(b);
+                if !same_columns {
+                    self.settings.forget_columns();
+                }
+            }
+            Command::ShowOpenDialog => {
+                if self.rt.dialog.is_none() {
+                    self.rt.dialog = Some(crate::worker::dialog::pick_file_dialog());
+                }
+            }
+            Command::CancelLoad => self.rt.jobs.data.cancel(),
+            Command::Undo => self.undo(),
+        }
+    }
+
+    pub(super) fn take_dropped_files(&mut self, ctx: &egui::Context) {
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .filter(|p| !p.as_os_str().is_empty())
+                .collect()
+        });
+        if let Some(path) = dropped.into_iter().next() {
+            self.rt.commands.push(Command::OpenFile(path));
+        }
+    }
+
+    pub(super) fn poll_dialog(&mut self) {
+        let Some(rx) = &self.rt.dialog else { return };
+        match rx.try_recv() {
+            Ok((Some(path), _)) => {
+                self.rt.dialog = None;
+                self.apply(Command::OpenFile(path));
+            }
+            Ok((None, open_for)) => {
+                self.rt.dialog = None;
+                if open_for < std::time::Duration::from_millis(300) {
+                    self.set_status(
+                        Level::Warning,
+                        "no file dialog could be shown (it needs xdg-desktop-portal): drop the file on the window, or start with --data FILE",
+                    );
+                }
+            }
+            Err(crossbeam_channel::TryRecvError::Empty) => {}
+            Err(crossbeam_channel::TryRecvError::Disconnected) => {
+                self.rt.dialog = None;
+                self.set_status(Level::Error, "the file dialog could not be shown");
+            }
+        }
+    }
+}

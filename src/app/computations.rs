@@ -1,0 +1,318 @@
+//! One [`Slot`] per live computation, the keys that say when each must run again, and the
+//! jobs themselves (thin: the work is in [`crate::analysis`] and [`crate::data`]).
+//!
+//! Adding a computation: a function in `analysis/`, a slot here (field, key, `want_…`), a view
+//! in `ui/views/`, and its place in `ui::Views`.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use crate::analysis::live::{self, FitOn, LiveRequest};
+use crate::data::dataset::{build_dataset, resolve_column};
+use crate::data::prep::split;
+use crate::data::stats::{ColumnStats, column_stats};
+use crate::data::{Source, Table, load_source};
+use crate::error::Error;
+use crate::estimators::ModelKind;
+use crate::state::results::MAX_DRAWN_POINTS;
+use crate::state::{DataRequest, DataView, Level, ModelView, Prepared, Status};
+use crate::worker::{Job, JobError, Slot};
+
+use super::RidgelineApp;
+
+/// Decision-map resolution when the hand stops, and while a slider is being dragged.
+pub const GRID_FINE: usize = 200;
+pub const GRID_COARSE: usize = 60;
+/// The window fits an SVM on at most this many training rows (a seeded sample, and the view
+/// says so): the solver's kernel matrix grows as n², and the picture should follow the hand.
+pub const MAX_LIVE_SVM_ROWS: usize = 3_000;
+
+/// What a model update was computed from: the data by the generation of the data job that
+/// made it, and the request by content.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ModelKey {
+    pub data: u64,
+    pub request: LiveRequest,
+}
+
+/// The app's live computations.
+pub struct Computations {
+    /// Read the source, resolve the roles, build and split the dataset.
+    pub data: Slot<DataRequest, (), DataView>,
+    /// Fit the chosen estimator, score it and evaluate its decision map.
+    pub model: Slot<ModelKey, (), ModelView>,
+}
+
+impl Computations {
+    /// Start every slot's thread; `repaint` is called whenever something arrives.
+    pub fn new(repaint: impl Fn() + Clone + Send + Sync + 'static) -> Self {
+        Self {
+            data: Slot::new("ridgeline-data", repaint.clone()),
+            model: Slot::new("ridgeline-model", repaint),
+        }
+    }
+
+    pub fn is_busy(&self) -> bool {
+        self.data.is_busy() || self.model.is_busy()
+    }
+
+    pub fn poll_model(&mut self) {
+        self.model.poll();
+    }
+}
+
+impl RidgelineApp {
+    /// Submit the data job when the data settings changed.
+    pub(super) fn want_data(&mut self) {
+        let request = self.settings.data_request();
+        let cached = self.data().map(|d| {
+            (
+                d.source.clone(),
+                Arc::clone(&d.table),
+                Arc::clone(&d.stats),
+                d.load_ms,
+            )
+        });
+        let target_spec = &mut self.rt.target_spec;
+        let mut resolves_target = false;
+        let job_request = request.clone();
+        let submitted = self.rt.jobs.data.want(request, || {
+            let spec = target_spec.take();
+            resolves_target = spec.is_some();
+            move |job: &Job<()>| data_job(job_request, cached, spec, job)
+        });
+        if submitted && resolves_target {
+            self.rt.target_spec_generation = Some(self.rt.jobs.data.latest_generation());
+        }
+    }
+
+    /// Take in a finished data job: the status line says what was read, or why not.
+    pub(super) fn poll_data(&mut self) {
+        let Some(done) = self.rt.jobs.data.poll() else {
+            return;
+        };
+        match done.result {
+            Ok(view) => {
+                if let Source::File(path) = &view.source {
+                    self.settings.remember_file(path);
+                }
+                // A `--target` resolved by the job becomes the user's choice.
+                if self.rt.target_spec_generation == Some(done.generation) {
+                    self.settings.roles = view.roles.clone();
+                    self.rt.jobs.data.settle_on_shown();
+                }
+                let mut status = data_status(&view);
+                if let Some(notice) = self.rt.startup_notice.take() {
+                    status.text = format!("{notice}. {}", status.text);
+                    status.level = status.level.max(Level::Warning);
+                }
+                self.rt.status = Some(status);
+            }
+            Err(JobError::Cancelled) => {
+                self.set_status(Level::Info, "loading cancelled");
+                self.revert_source();
+            }
+            Err(e) => {
+                self.set_status(Level::Error, e.to_string());
+                self.revert_source();
+            }
+        }
+    }
+
+    /// After a failed load: go back to the data on screen (nothing is lost), or to the default
+    /// dataset when nothing was loaded yet.
+    fn revert_source(&mut self) {
+        match self.data() {
+            Some(view) => {
+                let (source, roles) = (view.source.clone(), view.roles.clone());
+                self.settings.source = source;
+                self.settings.roles = roles;
+                // What is on screen is what the settings now ask for: nothing to resubmit,
+                // unless the split changed meanwhile.
+                if self
+                    .rt
+                    .jobs
+                    .data
+                    .result_key()
+                    .is_some_and(|k| k.prep == self.settings.prep)
+                {
+                    self.rt.jobs.data.settle_on_shown();
+                }
+            }
+            None => {
+                self.settings.source = Source::default();
+                self.settings.roles = Default::default();
+            }
+        }
+    }
+
+    /// The model update the settings ask for, if the model view is shown and the data is ready.
+    fn model_request(&self) -> Option<(Arc<Prepared>, u64, LiveRequest)> {
+        if !self.settings.view.tab.shows_model() {
+            return None;
+        }
+        let prepared = Arc::clone(self.prepared()?);
+        let data = self.rt.jobs.data.shown().generation;
+        let view = &self.settings.view;
+        let axes = prepared.feature_axes(view.x_feature.as_deref(), view.y_feature.as_deref());
+        let spec = self.settings.model.spec.clone();
+        Some((
+            prepared,
+            data,
+            LiveRequest {
+                // A regression's coefficient chart is about every feature.
+                fit_on: if spec.kind == ModelKind::ElasticNet {
+                    FitOn::AllFeatures
+                } else {
+                    self.settings.model.fit_on
+                },
+                spec,
+                axes,
+                grid_size: GRID_FINE,
+                standardize: self.settings.prep.standardize,
+                max_svm_rows: Some(MAX_LIVE_SVM_ROWS),
+            },
+        ))
+    }
+
+    /// Submit a model update when what it depends on changed. While the pointer is down (a
+    /// slider being dragged) the update is coarse; when the hand stops it is refined.
+    pub(super) fn want_model(&mut self, dragging: bool) {
+        let Some((prepared, data, fine)) = self.model_request() else {
+            return;
+        };
+        if let Err(e) = self.settings.model.spec.validate() {
+            // Shown inline by the controls; nothing is submitted.
+            self.rt.param_error = Some(e.to_string());
+            return;
+        }
+        self.rt.param_error = None;
+        // While dragging, the map is coarse; a fine result for these settings is as good.
+        let fine_key = ModelKey {
+            data,
+            request: fine.clone(),
+        };
+        let use_fine = !dragging || self.rt.jobs.model.submitted() == Some(&fine_key);
+        let mut request = fine;
+        if !use_fine {
+            request.grid_size = GRID_COARSE;
+        }
+        let key = ModelKey {
+            data,
+            request: request.clone(),
+        };
+        self.rt.jobs.model.want(key, move || {
+            move |job: &Job<()>| model_job(prepared, request, job)
+        });
+    }
+}
+
+/// What the status line says about freshly read data.
+fn data_status(view: &DataView) -> Status {
+    match &view.prepared {
+        Ok(p) => {
+            let mut text = format!(
+                "{}: {} rows × {} features, target '{}' ({})",
+                view.table.name,
+                p.dataset.n_rows(),
+                p.dataset.n_features(),
+                p.dataset.target_name,
+                p.dataset.target.task().name()
+            );
+            let dropped = p.dataset.report.dropped_rows;
+            if dropped > 0 {
+                let rows = if dropped == 1 { "row" } else { "rows" };
+                text += &format!("; {dropped} {rows} with missing values dropped");
+            }
+            if view.load_ms >= 1.0 {
+                text += &format!("; read in {:.0} ms", view.load_ms);
+            }
+            Status {
+                level: if dropped > 0 || !view.table.notes.is_empty() {
+                    Level::Warning
+                } else {
+                    Level::Info
+                },
+                text,
+            }
+        }
+        Err(e) => Status {
+            level: Level::Error,
+            text: e.clone(),
+        },
+    }
+}
+
+/// A table already read: its source, stats and load time, reused when only roles change.
+type CachedTable = (Source, Arc<Table>, Arc<Vec<ColumnStats>>, f64);
+
+/// The data job: read (or reuse) the table, resolve roles, build and split the dataset.
+pub fn data_job(
+    request: DataRequest,
+    cached: Option<CachedTable>,
+    target_spec: Option<String>,
+    job: &Job<()>,
+) -> Result<DataView, JobError> {
+    let (table, stats, load_ms) = match cached {
+        Some((source, table, stats, ms)) if source == request.source => (table, stats, ms),
+        _ => {
+            let start = Instant::now();
+            let table = load_source(&request.source, job).map_err(Error::from)?;
+            let load_ms = start.elapsed().as_secs_f64() * 1e3;
+            let stats = Arc::new(column_stats(&table));
+            (Arc::new(table), stats, load_ms)
+        }
+    };
+    let mut roles = request.roles.clone();
+    if let Some(spec) = target_spec {
+        roles.target = Some(resolve_column(&table, &spec).map_err(Error::from)?);
+    }
+    let prepared = build_dataset(&table, &roles)
+        .map(|dataset| {
+            let split = split(&dataset.target, &request.prep);
+            let drawn_rows = sample_rows(dataset.n_rows(), MAX_DRAWN_POINTS, request.prep.seed);
+            Arc::new(Prepared {
+                dataset,
+                split,
+                drawn_rows,
+            })
+        })
+        .map_err(|e| e.to_string());
+    Ok(DataView {
+        source: request.source,
+        roles,
+        table,
+        stats,
+        load_ms,
+        prepared,
+    })
+}
+
+/// The model job: fit, score, evaluate the map and trace its contours.
+pub fn model_job(
+    prepared: Arc<Prepared>,
+    request: LiveRequest,
+    job: &Job<()>,
+) -> Result<ModelView, JobError> {
+    let axes = request.axes;
+    let coarse = request.grid_size == GRID_COARSE;
+    let result = live::run(&prepared.dataset, &prepared.split, &request, job)?;
+    Ok(ModelView {
+        prepared,
+        axes,
+        result,
+        coarse,
+    })
+}
+
+/// All of `0..n` when `n ≤ max`, else a seeded random `max` of them, sorted.
+fn sample_rows(n: usize, max: usize, seed: u64) -> Vec<usize> {
+    if n <= max {
+        return (0..n).collect();
+    }
+    use rand::SeedableRng;
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    let mut rows = rand::seq::index::sample(&mut rng, n, max).into_vec();
+    rows.sort_unstable();
+    rows
+}

@@ -1,0 +1,412 @@
+//! The figures of the views, built from the computed results. Plain functions: no egui.
+
+use crate::analysis::live::LiveResult;
+use crate::data::Target;
+use crate::estimators::Fitted;
+use crate::state::{ModelView, Prepared};
+
+use super::{Axis, Bar, Bars, Figure, Item, Line, Markers, Rule, Tone};
+
+/// Format a number compactly for labels and tables.
+pub fn fmt_num(x: f64) -> String {
+    if !x.is_finite() {
+        return "—".into();
+    }
+    let a = x.abs();
+    if a != 0.0 && !(1e-3..1e6).contains(&a) {
+        format!("{x:.3e}")
+    } else {
+        let s = format!("{x:.4}");
+        let s = s.trim_end_matches('0').trim_end_matches('.');
+        if s == "-0" { "0".into() } else { s.to_string() }
+    }
+}
+
+/// Value of scatter axis `axis` (a feature, or past the features the numeric target) at row `i`.
+fn axis_value(p: &Prepared, axis: usize, i: usize) -> f64 {
+    if axis < p.dataset.n_features() {
+        p.dataset.x[[i, axis]]
+    } else {
+        p.dataset.target.as_f64(i)
+    }
+}
+
+/// The drawn rows as markers, grouped by class (or by eighth of the target's range) and by
+/// train / test: training rows filled (of `radius`), test rows as rings (of `test_radius`).
+pub fn data_markers(
+    p: &Prepared,
+    xa: usize,
+    ya: usize,
+    radius: f32,
+    test_radius: f32,
+) -> Vec<Markers> {
+    let ds = &p.dataset;
+    type GroupOf<'a> = Box<dyn Fn(usize) -> usize + 'a>;
+    let (n_groups, group_of, names): (usize, GroupOf, Vec<String>) = match &ds.target {
+        Target::Classes { y, names } => (names.len(), Box::new(move |i| y[i]), names.clone()),
+        Target::Values(v) => {
+            const BINS: usize = 8;
+            let (lo, hi) = v
+                .iter()
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
+                    (a.min(x), b.max(x))
+                });
+            let width = if hi > lo {
+                (hi - lo) / BINS as f64
+            } else {
+                1.0
+            };
+            let names = (0..BINS)
+                .map(|b| {
+                    format!(
+                        "{} {}–{}",
+                        ds.target_name,
+                        fmt_num(lo + width * b as f64),
+                        fmt_num(lo + width * (b + 1) as f64)
+                    )
+                })
+                .collect();
+            (
+                BINS,
+                Box::new(move |i| (((v[i] - lo) / width) as usize).min(BINS - 1)),
+                names,
+            )
+        }
+    };
+    let is_classes = matches!(ds.target, Target::Classes { .. });
+    let mut out: Vec<Markers> = (0..2 * n_groups)
+        .map(|k| {
+            let g = k % n_groups;
+            let test = k >= n_groups;
+            Markers {
+                name: if test {
+                    format!("{} (test)", names[g])
+                } else {
+                    names[g].clone()
+                },
+                tone: if is_classes {
+                    Tone::Class(g)
+                } else {
+                    Tone::Ramp(g as f64 / (n_groups - 1).max(1) as f64)
+                },
+                radius: if test { test_radius } else { radius },
+                filled: !test,
+                points: Vec::new(),
+            }
+        })
+        .collect();
+    for &i in &p.drawn_rows {
+        let k = group_of(i) + if p.is_test(i) { n_groups } else { 0 };
+        out[k]
+            .points
+            .push([axis_value(p, xa, i), axis_value(p, ya, i)]);
+    }
+    out.retain(|s| !s.points.is_empty());
+    out
+}
+
+/// Two columns against each other (the scatter view).
+pub fn scatter_figure(p: &Prepared, xa: usize, ya: usize) -> Figure {
+    let options = p.axis_options();
+    let mut fig = Figure::new(
+        "scatter",
+        "",
+        Axis::new(options[xa].clone()),
+        Axis::new(options[ya].clone()),
+    );
+    for m in data_markers(p, xa, ya, 3.0, 3.5) {
+        fig.push(Item::Markers(m));
+    }
+    fig
+}
+
+/// The classifier's plane: decision boundary, margins, the data and the support vectors. The
+/// decision map's shading is drawn underneath by the view (it is an image, not a series).
+pub fn boundary_figure(view: &ModelView) -> Figure {
+    let p = &view.prepared;
+    let (xa, ya) = view.axes;
+    let r = &view.result;
+    let names = &p.dataset.feature_names;
+    let mut fig = Figure::new(
+        "boundary",
+        "",
+        Axis::new(names[xa].clone()),
+        Axis::new(names[ya].clone()),
+    );
+    for (k, line) in r.boundary.iter().enumerate() {
+        fig.push(Item::Line(Line {
+            name: if k == 0 { "decision boundary" } else { "" }.into(),
+            points: line.clone(),
+            tone: Tone::Boundary,
+            width: 2.0,
+            dashed: false,
+        }));
+    }
+    for (k, line) in r.margins.iter().enumerate() {
+        fig.push(Item::Line(Line {
+            name: if k == 0 { "margins f(x) = ±1" } else { "" }.into(),
+            points: line.clone(),
+            tone: Tone::Margin,
+            width: 1.0,
+            dashed: true,
+        }));
+    }
+    for m in data_markers(p, xa, ya, 3.0, 3.0) {
+        fig.push(Item::Markers(m));
+    }
+    if !r.support_rows.is_empty() {
+        fig.push(Item::Markers(Markers {
+            name: format!("support vectors ({})", r.support_rows.len()),
+            points: r
+                .support_rows
+                .iter()
+                .map(|&i| [p.dataset.x[[i, xa]], p.dataset.x[[i, ya]]])
+                .collect(),
+            tone: Tone::Support,
+            radius: 6.0,
+            filled: false,
+        }));
+    }
+    fig
+}
+
+/// Regression diagnostics: predicted against actual, and residuals against predicted.
+pub fn regression_figures(p: &Prepared, result: &LiveResult) -> Option<(Figure, Figure)> {
+    let pred = result.predictions.as_ref()?;
+    let Target::Values(y) = &p.dataset.target else {
+        return None;
+    };
+    let mut train_pts = Vec::new();
+    let mut test_pts = Vec::new();
+    let mut train_res = Vec::new();
+    let mut test_res = Vec::new();
+    for &i in &p.drawn_rows {
+        let (pt, res) = ([y[i], pred[i]], [pred[i], y[i] - pred[i]]);
+        if p.is_test(i) {
+            test_pts.push(pt);
+            test_res.push(res);
+        } else {
+            train_pts.push(pt);
+            train_res.push(res);
+        }
+    }
+    let (lo, hi) = y
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
+            (a.min(v), b.max(v))
+        });
+    let train_test = |train: Vec<[f64; 2]>, test: Vec<[f64; 2]>| {
+        [
+            Item::Markers(Markers {
+                name: "train".into(),
+                points: train,
+                tone: Tone::Class(0),
+                radius: 2.5,
+                filled: true,
+            }),
+            Item::Markers(Markers {
+                name: "test".into(),
+                points: test,
+                tone: Tone::Class(1),
+                radius: 3.0,
+                filled: false,
+            }),
+        ]
+    };
+    let mut fitted = Figure::new(
+        "pred_vs_actual",
+        "Predicted against actual",
+        Axis::new("actual"),
+        Axis::new("predicted"),
+    )
+    .with(Item::Line(Line {
+        name: "y = ŷ".into(),
+        points: vec![[lo, lo], [hi, hi]],
+        tone: Tone::Margin,
+        width: 1.0,
+        dashed: true,
+    }));
+    fitted.equal_aspect = true;
+    fitted.items.extend(train_test(train_pts, test_pts));
+    let mut residuals = Figure::new(
+        "residuals",
+        "Residuals y − ŷ against ŷ",
+        Axis::new("predicted"),
+        Axis::new("residual"),
+    )
+    .with(Item::Rule(Rule {
+        name: "0".into(),
+        value: 0.0,
+        vertical: false,
+        tone: Tone::Margin,
+        dashed: false,
+    }));
+    residuals.items.extend(train_test(train_res, test_res));
+    Some((fitted, residuals))
+}
+
+/// The elastic net's coefficients as horizontal bars, one named row per feature.
+pub fn coefficient_figure(p: &Prepared, result: &LiveResult) -> Option<Figure> {
+    let Fitted::ElasticNet(model) = &result.fitted else {
+        return None;
+    };
+    let names: Vec<String> = result
+        .features
+        .iter()
+        .map(|&f| p.dataset.feature_names[f].clone())
+        .collect();
+    let bars = model
+        .coef()
+        .iter()
+        .enumerate()
+        .map(|(k, &w)| Bar {
+            at: k as f64,
+            value: w,
+            label: names[k].clone(),
+            tone: if w == 0.0 {
+                Tone::Muted
+            } else {
+                Tone::Class(0)
+            },
+        })
+        .collect();
+    let mut y = Axis::new("");
+    y.categories = Some(names);
+    let mut fig = Figure::new("coefficients", "", Axis::new("w"), y).with(Item::Bars(Bars {
+        name: "coefficients".into(),
+        bars,
+        horizontal: true,
+        width: 0.7,
+    }));
+    fig.legend = false;
+    Some(fig)
+}
+
+/// PCA: the principal axes over the data (half-length √λᵢ) and the projection z = (x − μ)V.
+pub fn pca_figures(view: &ModelView) -> Option<(Figure, Figure)> {
+    let p = &view.prepared;
+    let r = &view.result;
+    let z = r.projection.as_ref()?;
+    let (xa, ya) = view.axes;
+    let names = &p.dataset.feature_names;
+    let mut axes = Figure::new(
+        "pca_axes",
+        "Principal axes over the data (half-length √λᵢ)",
+        Axis::new(names[xa].clone()),
+        Axis::new(names[ya].clone()),
+    );
+    axes.equal_aspect = true;
+    for m in data_markers(p, xa, ya, 2.5, 2.5) {
+        axes.push(Item::Markers(m));
+    }
+    for (k, seg) in r.axis_segments.iter().enumerate() {
+        axes.push(Item::Line(Line {
+            name: format!("PC{}", k + 1),
+            points: vec![seg.from, seg.to],
+            tone: if k == 0 { Tone::Boundary } else { Tone::Margin },
+            width: if k == 0 { 3.0 } else { 2.0 },
+            dashed: false,
+        }));
+    }
+    let k = z.ncols();
+    let at = |i: usize| [z[[i, 0]], if k > 1 { z[[i, 1]] } else { 0.0 }];
+    let mut projection = Figure::new(
+        "pca_projection",
+        "Projection z = (x − μ)V",
+        Axis::new("z₁"),
+        Axis::new(if k > 1 { "z₂" } else { "" }),
+    );
+    match &p.dataset.target {
+        Target::Classes { y, names } => {
+            for (c, name) in names.iter().enumerate() {
+                projection.push(Item::Markers(Markers {
+                    name: name.clone(),
+                    points: p
+                        .drawn_rows
+                        .iter()
+                        .filter(|&&i| y[i] == c)
+                        .map(|&i| at(i))
+                        .collect(),
+                    tone: Tone::Class(c),
+                    radius: 2.5,
+                    filled: true,
+                }));
+            }
+        }
+        Target::Values(_) => projection.push(Item::Markers(Markers {
+            name: "rows".into(),
+            points: p.drawn_rows.iter().map(|&i| at(i)).collect(),
+            tone: Tone::Class(0),
+            radius: 2.5,
+            filled: true,
+        })),
+    }
+    Some((axes, projection))
+}
+
+/// The scree plot: each component's share of the total variance, and the cumulative share.
+pub fn scree_figure(ratio: &[f64]) -> Figure {
+    let mut y = Axis::new("share of the variance");
+    y.include = vec![0.0, 1.0];
+    let mut cum = 0.0;
+    let cumulative = ratio
+        .iter()
+        .enumerate()
+        .map(|(k, &r)| {
+            cum += r;
+            [(k + 1) as f64, cum]
+        })
+        .collect();
+    Figure::new(
+        "scree",
+        "Scree: share of the total variance, and cumulative",
+        Axis::new("component"),
+        y,
+    )
+    .with(Item::Bars(Bars {
+        name: "explained variance ratio".into(),
+        bars: ratio
+            .iter()
+            .enumerate()
+            .map(|(k, &r)| Bar {
+                at: (k + 1) as f64,
+                value: r,
+                label: format!("PC{}", k + 1),
+                tone: Tone::Class(0),
+            })
+            .collect(),
+        horizontal: false,
+        width: 0.6,
+    }))
+    .with(Item::Line(Line {
+        name: "cumulative".into(),
+        points: cumulative,
+        tone: Tone::Class(1),
+        width: 2.0,
+        dashed: false,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scree_cumulative_adds_up_the_shares() {
+        let fig = scree_figure(&[0.5, 0.3, 0.2]);
+        let Some(Item::Line(l)) = fig.item("cumulative") else {
+            panic!("a cumulative line")
+        };
+        let ys: Vec<f64> = l.points.iter().map(|p| p[1]).collect();
+        assert_eq!(ys, vec![0.5, 0.8, 1.0]);
+        assert_eq!(fig.y.include, vec![0.0, 1.0]);
+    }
+
+    #[test]
+    fn numbers_are_compact() {
+        assert_eq!(fmt_num(0.5), "0.5");
+        assert_eq!(fmt_num(-0.0), "0");
+        assert_eq!(fmt_num(1234567.0), "1.235e6");
+        assert_eq!(fmt_num(f64::NAN), "—");
+    }
+}

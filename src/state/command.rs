@@ -1,0 +1,20 @@
+//! Something the user asked for that is more than an edit of the settings. The UI pushes
+//! commands; the app applies them once per frame, before anything is computed.
+
+use std::path::PathBuf;
+
+use crate::data::builtin::Builtin;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    /// Open a file as the data source (roles reset to defaults).
+    OpenFile(PathBuf),
+    /// Switch to a built-in dataset (roles reset to defaults).
+    OpenBuiltin(Builtin),
+    /// Ask the OS for a file to open (native dialog, off the UI thread).
+    ShowOpenDialog,
+    /// Stop the running data job.
+    CancelLoad,
+    /// Undo the last change of settings.
+    Undo,
+}

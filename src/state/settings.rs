@@ -1,0 +1,106 @@
+//! Everything the user chose; persisted with eframe's storage (`#[serde(default)]` on every
+//! struct, so a settings file from an older version still loads).
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use crate::analysis::live::FitOn;
+use crate::data::Source;
+use crate::data::dataset::Roles;
+use crate::data::prep::PrepSettings;
+use crate::estimators::ModelSpec;
+
+/// Most files remembered in the recent list.
+pub const MAX_RECENT: usize = 10;
+
+/// The main views.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Tab {
+    /// The fitted model: decision boundary, regression diagnostics or principal axes.
+    #[default]
+    Model,
+    Scatter,
+    Table,
+}
+
+impl Tab {
+    /// Whether the view shows the live fit (and so needs the model controls beside it).
+    pub fn shows_model(self) -> bool {
+        matches!(self, Tab::Model)
+    }
+}
+
+/// How the data table shows the data.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TableMode {
+    #[default]
+    Columns,
+    Rows,
+}
+
+/// What the user sees, remembered across restarts.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ViewSettings {
+    pub tab: Tab,
+    pub table_mode: TableMode,
+    /// Feature on the scatter plot's horizontal and vertical axes, by name.
+    pub x_feature: Option<String>,
+    pub y_feature: Option<String>,
+    /// First column shown in the rows table (for very wide files).
+    pub first_column: usize,
+}
+
+/// The estimator and how it is fitted.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ModelSettings {
+    pub spec: ModelSpec,
+    pub fit_on: FitOn,
+}
+
+/// Everything the user chose.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    pub source: Source,
+    pub roles: Roles,
+    pub prep: PrepSettings,
+    pub view: ViewSettings,
+    pub model: ModelSettings,
+    pub recent_files: Vec<PathBuf>,
+}
+
+/// What the data job computes from: the key of the data slot.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataRequest {
+    pub source: Source,
+    pub roles: Roles,
+    pub prep: PrepSettings,
+}
+
+impl Settings {
+    pub fn data_request(&self) -> DataRequest {
+        DataRequest {
+            source: self.source.clone(),
+            roles: self.roles.clone(),
+            prep: self.prep.clone(),
+        }
+    }
+
+    /// Another table is coming: roles and axes named after the old columns no longer apply.
+    pub fn forget_columns(&mut self) {
+        self.roles = Roles::default();
+        self.view.x_feature = None;
+        self.view.y_feature = None;
+        self.view.first_column = 0;
+    }
+
+    /// Put a file at the top of the recent list.
+    pub fn remember_file(&mut self, path: &std::path::Path) {
+        self.recent_files.retain(|p| p != path);
+        self.recent_files.insert(0, path.to_path_buf());
+        self.recent_files.truncate(MAX_RECENT);
+    }
+}

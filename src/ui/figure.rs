@@ -1,0 +1,396 @@
+//! The thin layer that draws a [`Figure`] with egui_plot, and writes it as SVG. What is drawn
+//! is decided by the figure builders in [`crate::figure`]; this file only maps roles to
+//! colours (via [`theme::tone`]) and items to egui_plot items.
+
+use egui_plot::{
+    Bar as PlotBar, BarChart, FilledArea, HLine, Legend, LineStyle, MarkerShape, PlotPoints,
+    PlotResponse, PlotUi, Points, VLine,
+};
+
+use crate::figure::{Axis, Figure, Item};
+use crate::ui::theme;
+
+/// Draw `fig` in `plot` (a [`crate::ui::plot`] with its size already set). `under` draws
+/// first (e.g. a decision map's image); `over` draws last (e.g. a draggable marker).
+pub fn figure_ui<R>(
+    ui: &mut egui::Ui,
+    fig: &Figure,
+    plot: egui_plot::Plot<'_>,
+    under: impl FnOnce(&mut PlotUi<'_>),
+    over: impl FnOnce(&mut PlotUi<'_>) -> R,
+) -> PlotResponse<R> {
+    let mut plot = plot
+        .x_axis_label(axis_label(&fig.x))
+        .y_axis_label(axis_label(&fig.y));
+    if fig.legend {
+        plot = plot.legend(Legend::default());
+    }
+    if fig.equal_aspect {
+        plot = plot.data_aspect(1.0);
+    }
+    for &v in &fig.y.include {
+        plot = plot.include_y(to_plot(&fig.y, v));
+    }
+    for &v in &fig.x.include {
+        plot = plot.include_x(to_plot(&fig.x, v));
+    }
+    if fig.x.log {
+        plot = plot.x_axis_formatter(|mark, _| log_tick(mark.value));
+    }
+    if fig.y.log {
+        plot = plot.y_axis_formatter(|mark, _| log_tick(mark.value));
+    }
+    if let Some(names) = fig.y.categories.clone() {
+        plot = plot
+            .y_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 5.0, 10.0]))
+            .y_axis_formatter(move |mark, _| category(&names, mark.value));
+    }
+    plot.show(ui, |plot_ui| {
+        under(plot_ui);
+        for item in &fig.items {
+            draw_item(plot_ui, fig, item);
+        }
+        over(plot_ui)
+    })
+}
+
+fn axis_label(axis: &Axis) -> String {
+    if axis.log && !axis.label.is_empty() {
+        format!("{} (log scale)", axis.label)
+    } else {
+        axis.label.clone()
+    }
+}
+
+/// A value in the plot's coordinates (log₁₀ on a log axis).
+pub fn to_plot(axis: &Axis, v: f64) -> f64 {
+    if axis.log { v.log10() } else { v }
+}
+
+/// A value back from the plot's coordinates.
+pub fn from_plot(axis: &Axis, v: f64) -> f64 {
+    if axis.log { 10f64.powf(v) } else { v }
+}
+
+fn log_tick(v: f64) -> String {
+    crate::figure::builders::fmt_num(10f64.powf(v))
+}
+
+fn category(names: &[String], v: f64) -> String {
+    let k = v.round();
+    if (v - k).abs() < 1e-6 && k >= 0.0 {
+        names.get(k as usize).cloned().unwrap_or_default()
+    } else {
+        String::new()
+    }
+}
+
+fn points(fig: &Figure, pts: &[[f64; 2]]) -> PlotPoints<'static> {
+    PlotPoints::from(
+        pts.iter()
+            .map(|p| [to_plot(&fig.x, p[0]), to_plot(&fig.y, p[1])])
+            .filter(|p| p[0].is_finite() && p[1].is_finite())
+            .collect::<Vec<_>>(),
+    )
+}
+
+fn draw_item(plot_ui: &mut PlotUi<'_>, fig: &Figure, item: &Item) {
+    match item {
+        Item::Line(l) => {
+            let mut line = egui_plot::Line::new(l.name.clone(), points(fig, &l.points))
+                .color(theme::tone(l.tone))
+                .width(l.width);
+            if l.dashed {
+                line = line.style(LineStyle::dashed_loose());
+            }
+            plot_ui.line(line);
+        }
+        Item::Markers(m) => plot_ui.points(
+            Points::new(m.name.clone(), points(fig, &m.points))
+                .color(theme::tone(m.tone))
+                .radius(m.radius)
+                .filled(m.filled)
+                .shape(MarkerShape::Circle),
+        ),
+        Item::Band(b) => {
+            let xs: Vec<f64> = b.x.iter().map(|&x| to_plot(&fig.x, x)).collect();
+            let lo: Vec<f64> = b.lower.iter().map(|&y| to_plot(&fig.y, y)).collect();
+            let hi: Vec<f64> = b.upper.iter().map(|&y| to_plot(&fig.y, y)).collect();
+            plot_ui.add(
+                FilledArea::new(b.name.clone(), &xs, &lo, &hi)
+                    .fill_color(theme::tone(b.tone).gamma_multiply(0.25)),
+            );
+        }
+        Item::Bars(b) => {
+            let bars = b
+                .bars
+                .iter()
+                .map(|bar| {
+                    PlotBar::new(bar.at, bar.value)
+                        .name(&bar.label)
+                        .fill(theme::tone(bar.tone))
+                })
+                .collect();
+            let mut chart = BarChart::new(b.name.clone(), bars).width(b.width);
+            if b.horizontal {
+                chart = chart.horizontal();
+            }
+            plot_ui.bar_chart(chart);
+        }
+        Item::Rule(r) => {
+            let style = if r.dashed {
+                LineStyle::dashed_loose()
+            } else {
+                LineStyle::Solid
+            };
+            let color = theme::tone(r.tone);
+            if r.vertical {
+                plot_ui.vline(
+                    VLine::new(r.name.clone(), to_plot(&fig.x, r.value))
+                        .color(color)
+                        .style(style),
+                );
+            } else {
+                plot_ui.hline(
+                    HLine::new(r.name.clone(), to_plot(&fig.y, r.value))
+                        .color(color)
+                        .style(style),
+                );
+            }
+        }
+    }
+}
+
+/// The figure as a standalone SVG of `width × height` pixels: the items inside a frame with
+/// the axis labels (no ticks), for reports and export.
+pub fn to_svg(fig: &Figure, width: f64, height: f64) -> String {
+    use std::fmt::Write as _;
+    let (mut x0, mut x1, mut y0, mut y1) = (
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+    );
+    let mut see = |x: f64, y: f64| {
+        if x.is_finite() && y.is_finite() {
+            x0 = x0.min(x);
+            x1 = x1.max(x);
+            y0 = y0.min(y);
+            y1 = y1.max(y);
+        }
+    };
+    for item in &fig.items {
+        match item {
+            Item::Line(l) => l
+                .points
+                .iter()
+                .for_each(|p| see(to_plot(&fig.x, p[0]), to_plot(&fig.y, p[1]))),
+            Item::Markers(m) => m
+                .points
+                .iter()
+                .for_each(|p| see(to_plot(&fig.x, p[0]), to_plot(&fig.y, p[1]))),
+            Item::Band(b) => {
+                for ((x, lo), hi) in b.x.iter().zip(&b.lower).zip(&b.upper) {
+                    see(to_plot(&fig.x, *x), to_plot(&fig.y, *lo));
+                    see(to_plot(&fig.x, *x), to_plot(&fig.y, *hi));
+                }
+            }
+            Item::Bars(b) => b.bars.iter().for_each(|bar| {
+                if b.horizontal {
+                    see(0.0, bar.at);
+                    see(bar.value, bar.at);
+                } else {
+                    see(bar.at, 0.0);
+                    see(bar.at, bar.value);
+                }
+            }),
+            Item::Rule(_) => {}
+        }
+    }
+    if x0.partial_cmp(&x1) != Some(std::cmp::Ordering::Less) {
+        (x0, x1) = (x0.min(0.0) - 0.5, x1.max(0.0) + 0.5);
+    }
+    if y0.partial_cmp(&y1) != Some(std::cmp::Ordering::Less) {
+        (y0, y1) = (y0.min(0.0) - 0.5, y1.max(0.0) + 0.5);
+    }
+    let margin = 40.0;
+    let sx = |x: f64| margin + (x - x0) / (x1 - x0) * (width - 2.0 * margin);
+    let sy = |y: f64| height - margin - (y - y0) / (y1 - y0) * (height - 2.0 * margin);
+    let hex = |t| {
+        let c = theme::tone(t);
+        format!("#{:02x}{:02x}{:02x}", c.r(), c.g(), c.b())
+    };
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12">"#
+    );
+    let _ = writeln!(
+        s,
+        r##"<rect width="100%" height="100%" fill="#1b1b1b"/><rect x="{margin}" y="{margin}" width="{}" height="{}" fill="none" stroke="#888"/>"##,
+        width - 2.0 * margin,
+        height - 2.0 * margin
+    );
+    let esc = |t: &str| {
+        t.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
+    let _ = writeln!(
+        s,
+        r##"<text x="{}" y="{}" fill="#ddd" text-anchor="middle">{}</text>"##,
+        width / 2.0,
+        height - 8.0,
+        esc(&axis_label(&fig.x))
+    );
+    let _ = writeln!(
+        s,
+        r##"<text x="12" y="{}" fill="#ddd" text-anchor="middle" transform="rotate(-90 12 {})">{}</text>"##,
+        height / 2.0,
+        height / 2.0,
+        esc(&axis_label(&fig.y))
+    );
+    let _ = writeln!(
+        s,
+        r##"<text x="{}" y="24" fill="#eee" text-anchor="middle">{}</text>"##,
+        width / 2.0,
+        esc(&fig.title)
+    );
+    for item in &fig.items {
+        match item {
+            Item::Line(l) => {
+                let d: Vec<String> = l
+                    .points
+                    .iter()
+                    .map(|p| (to_plot(&fig.x, p[0]), to_plot(&fig.y, p[1])))
+                    .filter(|(x, y)| x.is_finite() && y.is_finite())
+                    .map(|(x, y)| format!("{:.2},{:.2}", sx(x), sy(y)))
+                    .collect();
+                let dash = if l.dashed {
+                    r#" stroke-dasharray="6 4""#
+                } else {
+                    ""
+                };
+                let _ = writeln!(
+                    s,
+                    r#"<polyline fill="none" stroke="{}" stroke-width="{}"{dash} points="{}"/>"#,
+                    hex(l.tone),
+                    l.width,
+                    d.join(" ")
+                );
+            }
+            Item::Markers(m) => {
+                let color = hex(m.tone);
+                let fill = if m.filled { color.as_str() } else { "none" };
+                for p in &m.points {
+                    let (x, y) = (to_plot(&fig.x, p[0]), to_plot(&fig.y, p[1]));
+                    if x.is_finite() && y.is_finite() {
+                        let _ = writeln!(
+                            s,
+                            r#"<circle cx="{:.2}" cy="{:.2}" r="{}" fill="{fill}" stroke="{color}"/>"#,
+                            sx(x),
+                            sy(y),
+                            m.radius
+                        );
+                    }
+                }
+            }
+            Item::Band(b) => {
+                let mut pts: Vec<String> = Vec::new();
+                for (x, hi) in b.x.iter().zip(&b.upper) {
+                    pts.push(format!(
+                        "{:.2},{:.2}",
+                        sx(to_plot(&fig.x, *x)),
+                        sy(to_plot(&fig.y, *hi))
+                    ));
+                }
+                for (x, lo) in b.x.iter().zip(&b.lower).rev() {
+                    pts.push(format!(
+                        "{:.2},{:.2}",
+                        sx(to_plot(&fig.x, *x)),
+                        sy(to_plot(&fig.y, *lo))
+                    ));
+                }
+                let _ = writeln!(
+                    s,
+                    r#"<polygon fill="{}" fill-opacity="0.25" stroke="none" points="{}"/>"#,
+                    hex(b.tone),
+                    pts.join(" ")
+                );
+            }
+            Item::Bars(b) => {
+                for bar in &b.bars {
+                    let (rx0, rx1, ry0, ry1) = if b.horizontal {
+                        (
+                            sx(0.0_f64.min(bar.value)),
+                            sx(0.0_f64.max(bar.value)),
+                            sy(bar.at + b.width / 2.0),
+                            sy(bar.at - b.width / 2.0),
+                        )
+                    } else {
+                        (
+                            sx(bar.at - b.width / 2.0),
+                            sx(bar.at + b.width / 2.0),
+                            sy(0.0_f64.max(bar.value)),
+                            sy(0.0_f64.min(bar.value)),
+                        )
+                    };
+                    let _ = writeln!(
+                        s,
+                        r#"<rect x="{rx0:.2}" y="{ry0:.2}" width="{:.2}" height="{:.2}" fill="{}"/>"#,
+                        rx1 - rx0,
+                        ry1 - ry0,
+                        hex(bar.tone)
+                    );
+                }
+            }
+            Item::Rule(r) => {
+                let (a, b2, c, d) = if r.vertical {
+                    let x = sx(to_plot(&fig.x, r.value));
+                    (x, margin, x, height - margin)
+                } else {
+                    let y = sy(to_plot(&fig.y, r.value));
+                    (margin, y, width - margin, y)
+                };
+                let _ = writeln!(
+                    s,
+                    r#"<line x1="{a:.2}" y1="{b2:.2}" x2="{c:.2}" y2="{d:.2}" stroke="{}"/>"#,
+                    hex(r.tone)
+                );
+            }
+        }
+    }
+    s.push_str("</svg>\n");
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::figure::{Line, Tone};
+
+    #[test]
+    fn svg_maps_the_data_range_onto_the_frame() {
+        let fig = Figure::new(
+            "f",
+            "a & b",
+            crate::figure::Axis::new("x"),
+            crate::figure::Axis::new("y"),
+        )
+        .with(Item::Line(Line {
+            name: "l".into(),
+            points: vec![[0.0, 0.0], [1.0, 2.0]],
+            tone: Tone::Class(0),
+            width: 2.0,
+            dashed: false,
+        }));
+        let svg = to_svg(&fig, 240.0, 140.0);
+        // (0, 0) is the bottom-left corner of the frame, (1, 2) its top-right corner.
+        assert!(
+            svg.contains(r#"points="40.00,100.00 200.00,40.00""#),
+            "{svg}"
+        );
+        assert!(svg.contains("a &amp; b"));
+        assert!(svg.trim_end().ends_with("</svg>"));
+    }
+}

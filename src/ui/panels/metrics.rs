@@ -1,0 +1,162 @@
+//! The metrics of the model on screen: scores on train and test, the confusion matrix, and
+//! what each estimator reports of its fit.
+
+use egui::RichText;
+
+use crate::analysis::live::{MapKind, Scores};
+use crate::estimators::Fitted;
+use crate::state::{ModelView, Prepared};
+use crate::ui::{Ctx, fmt_num, theme};
+
+/// Metrics of the model on screen, for the side panel.
+pub fn metrics_panel_ui(ui: &mut egui::Ui, cx: &Ctx<'_>) {
+    if let Some(view) = &cx.model.result {
+        metrics_ui(ui, &view.prepared, view);
+    }
+}
+
+fn metrics_ui(ui: &mut egui::Ui, p: &Prepared, view: &ModelView) {
+    let r = &view.result;
+    ui.heading("Metrics");
+    let scores = |ui: &mut egui::Ui, name: &str, s: &Scores| {
+        ui.strong(format!("{name} ({} rows)", s.n));
+        if let Some(a) = s.accuracy {
+            ui.label(format!("accuracy {:.3}", a));
+        }
+        if let Some(l) = s.log_loss {
+            ui.label(format!("log-loss {:.4}", l)).on_hover_text(
+                "Mean cross-entropy −(1/n) Σ log p(yᵢ | xᵢ): what maximum likelihood minimises",
+            );
+        }
+        if let Some(v) = s.r2 {
+            ui.label(format!("R² {:.4}", v))
+                .on_hover_text("1 − Σ(y − ŷ)² / Σ(y − ȳ)²");
+        }
+        if let Some(v) = s.mse {
+            ui.label(format!("MSE {}", fmt_num(v)))
+                .on_hover_text("(1/n) Σ (y − ŷ)² = bias² + variance + noise, in expectation");
+        }
+    };
+    scores(ui, "train", &r.train);
+    if let Some(t) = &r.test {
+        scores(ui, "test", t);
+    } else {
+        ui.label(RichText::new("no test rows (test share 0)").weak());
+    }
+    let confusion = r
+        .test
+        .as_ref()
+        .and_then(|t| t.confusion.as_ref())
+        .or(r.train.confusion.as_ref());
+    if let Some(m) = confusion {
+        ui.separator();
+        ui.strong(if r.test.is_some() {
+            "Confusion (test): rows true, columns predicted"
+        } else {
+            "Confusion (train)"
+        });
+        let names = p.dataset.target.class_names();
+        egui::Grid::new("confusion").striped(true).show(ui, |ui| {
+            ui.label("");
+            for n in names {
+                ui.label(RichText::new(n).small());
+            }
+            ui.end_row();
+            for (i, n) in names.iter().enumerate() {
+                ui.label(RichText::new(n).small());
+                for j in 0..names.len() {
+                    let v = m[[i, j]];
+                    ui.label(if i == j {
+                        RichText::new(v.to_string()).strong()
+                    } else {
+                        RichText::new(v.to_string())
+                    });
+                }
+                ui.end_row();
+            }
+        });
+    }
+    ui.separator();
+    match &r.fitted {
+        Fitted::Svm(m) => {
+            let fitted_rows = r.subsampled.map_or(p.split.train.len(), |(used, _)| used);
+            if let Some((used, total)) = r.subsampled {
+                ui.label(
+                    RichText::new(format!(
+                        "fitted on a random {used} of {total} training rows"
+                    ))
+                    .color(theme::WARNING),
+                )
+                .on_hover_text(
+                    "The SVM's kernel matrix grows as n²: the live view fits a seeded sample. \
+                     `ridgeline fit` uses every row (up to 10,000).",
+                );
+            }
+            ui.label(format!(
+                "support vectors {} of {}",
+                m.n_support(),
+                fitted_rows
+            ))
+            .on_hover_text(
+                "Training points with αᵢ > 0: only they enter f(x) = Σ αᵢ yᵢ k(xᵢ, x) − ρ",
+            );
+            ui.label(format!("γ used {}", fmt_num(m.gamma())));
+            ui.label(format!("iterations {}", m.n_iter()));
+        }
+        Fitted::Logistic(m) => {
+            ui.label(format!(
+                "{} (‖∇‖ = {})",
+                if m.converged() {
+                    "converged"
+                } else {
+                    "not converged: raise max_iter"
+                },
+                fmt_num(m.grad_norm())
+            ))
+            .on_hover_text("Norm of the objective's gradient at the fitted weights");
+            ui.label(format!(
+                "classes {} ({})",
+                m.n_classes(),
+                if m.n_classes() == 2 {
+                    "sigmoid"
+                } else {
+                    "softmax"
+                }
+            ));
+        }
+        Fitted::ElasticNet(m) => {
+            ui.label(format!(
+                "non-zero coefficients {} of {}",
+                m.n_nonzero(),
+                m.coef().len()
+            ));
+            ui.label(format!("intercept {}", fmt_num(m.intercept())));
+            ui.label(format!("iterations {}", m.n_iter()));
+            ui.label(format!("duality gap {}", fmt_num(m.duality_gap())));
+        }
+        Fitted::Pca(m) => {
+            for (k, (l, q)) in m
+                .explained_variance()
+                .iter()
+                .zip(m.explained_variance_ratio().iter())
+                .enumerate()
+            {
+                ui.label(format!(
+                    "PC{}: λ = {}, {:.1} % of the variance",
+                    k + 1,
+                    fmt_num(*l),
+                    100.0 * q
+                ));
+            }
+        }
+    }
+    ui.label(format!("fit {:.1} ms, map {:.1} ms", r.fit_ms, r.grid_ms))
+        .on_hover_text("Measured on the worker thread");
+    if let Some(MapKind::Decision) = r.map.as_ref().map(|m| m.kind) {
+        ui.label(
+            RichText::new("shading: decision value f(x); white line f = 0, dashed f = ±1").weak(),
+        );
+    } else if r.map.is_some() {
+        ui.label(RichText::new("shading: class probability; white line p = ½").weak());
+    }
+}

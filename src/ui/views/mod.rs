@@ -1,0 +1,87 @@
+//! The views of the central panel. Each is a small type that keeps its own state and draws
+//! from the [`Ctx`]; the figures they show are built by [`crate::figure::builders`].
+
+pub mod boundary;
+pub mod pca;
+pub mod regression;
+pub mod scatter;
+pub mod table;
+
+use egui::RichText;
+
+use crate::estimators::{Fitted, ModelKind};
+use crate::state::Prepared;
+use crate::ui::{Ctx, View, Views, theme};
+
+/// The Model tab: the axis choice and the busy and error lines, then the view of the fitted
+/// family (decision boundary, regression diagnostics or principal axes).
+pub fn model_tab_ui(ui: &mut egui::Ui, views: &mut Views, cx: &mut Ctx<'_>) {
+    let current = match cx.data_view().map(|d| &d.prepared) {
+        Some(Ok(p)) => p.clone(),
+        Some(Err(e)) => {
+            ui.label(RichText::new(format!("No dataset to fit: {e}")).color(theme::ERROR));
+            return;
+        }
+        None => {
+            ui.centered_and_justified(|ui| ui.spinner());
+            return;
+        }
+    };
+    let busy = cx.model.is_busy();
+    ui.horizontal(|ui| {
+        // A regression's views are about every feature: no plane to choose.
+        if cx.settings.model.spec.kind != ModelKind::ElasticNet {
+            feature_axis_combos(ui, cx, &current);
+        }
+        if busy {
+            ui.spinner()
+                .on_hover_text("Computing; the last result stays on screen");
+        }
+        if cx.model.result.as_ref().is_some_and(|v| v.coarse) {
+            ui.label(RichText::new("coarse while dragging").weak());
+        }
+    });
+    if let Some(err) = cx.model_error() {
+        ui.label(RichText::new(err).color(theme::ERROR));
+    }
+    let Some(view) = cx.model.result.clone() else {
+        if busy {
+            ui.centered_and_justified(|ui| ui.spinner());
+        }
+        return;
+    };
+    match &view.result.fitted {
+        Fitted::Svm(_) | Fitted::Logistic(_) => views.boundary.ui(ui, cx),
+        Fitted::ElasticNet(_) => views.regression.ui(ui, cx),
+        Fitted::Pca(_) => views.pca.ui(ui, cx),
+    }
+}
+
+/// Combo boxes choosing the two features of a model view's plane.
+pub fn feature_axis_combos(ui: &mut egui::Ui, cx: &mut Ctx<'_>, p: &Prepared) {
+    let names = &p.dataset.feature_names;
+    let view = &mut cx.settings.view;
+    let (mut xa, mut ya) = p.feature_axes(view.x_feature.as_deref(), view.y_feature.as_deref());
+    axis_combo(ui, "x axis", names, &mut xa);
+    axis_combo(ui, "y axis", names, &mut ya);
+    view.x_feature = Some(names[xa].clone());
+    view.y_feature = Some(names[ya].clone());
+}
+
+/// A combo box over many options (virtual scrolling for wide files).
+pub fn axis_combo(ui: &mut egui::Ui, label: &str, options: &[String], selected: &mut usize) {
+    egui::ComboBox::from_label(label)
+        .selected_text(options[*selected].as_str())
+        .show_ui(ui, |ui| {
+            egui::ScrollArea::vertical().max_height(300.0).show_rows(
+                ui,
+                18.0,
+                options.len(),
+                |ui, range| {
+                    for i in range {
+                        ui.selectable_value(selected, i, options[i].as_str());
+                    }
+                },
+            );
+        });
+}

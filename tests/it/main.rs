@@ -1,0 +1,14 @@
+//! Every integration test, in one binary: the crate links once, so the suite builds and
+//! starts faster on a small machine. One module per area.
+
+mod cli;
+mod common;
+mod csv_loader;
+mod csv_props;
+mod elastic_net;
+mod logistic;
+mod metrics;
+mod pca;
+mod svm;
+mod ui;
+mod ui_model;
