@@ -141,13 +141,30 @@ impl ElasticNetModel {
     }
 }
 
-/// Fit the elastic net on `x` (`n × p`) and `y` (length n).
-pub fn fit_elastic_net(
+impl ElasticNetModel {
+    /// A model from coefficients found by another run of the same coordinate descent (the
+    /// streamed one of `analysis::loss`); `duality_gap` on the objective's scale.
+    pub(crate) fn from_parts(
+        coef: Array1<f64>,
+        intercept: f64,
+        n_iter: usize,
+        duality_gap: f64,
+    ) -> Self {
+        Self {
+            coef,
+            intercept,
+            n_iter,
+            duality_gap,
+        }
+    }
+}
+
+/// The input checks of [`fit_elastic_net`].
+pub(crate) fn check_inputs(
     p: &ElasticNetParams,
     x: ArrayView2<f64>,
     y: ArrayView1<f64>,
-    progress: &Progress,
-) -> Result<ElasticNetModel, EstimatorError> {
+) -> Result<(), EstimatorError> {
     p.validate()?;
     let (n, n_features) = x.dim();
     if n < 2 {
@@ -171,6 +188,18 @@ pub fn fit_elastic_net(
             "elastic net needs finite values (found NaN or infinity)".into(),
         ));
     }
+    Ok(())
+}
+
+/// Fit the elastic net on `x` (`n × p`) and `y` (length n).
+pub fn fit_elastic_net(
+    p: &ElasticNetParams,
+    x: ArrayView2<f64>,
+    y: ArrayView1<f64>,
+    progress: &Progress,
+) -> Result<ElasticNetModel, EstimatorError> {
+    check_inputs(p, x, y)?;
+    let (n, n_features) = x.dim();
     progress.set_total(1);
     progress.set(0);
     progress.check()?;
