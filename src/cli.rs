@@ -66,6 +66,7 @@ pub struct GuiArgs {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ViewArg {
     Model,
+    Loss,
     #[value(alias = "data")]
     Scatter,
     Table,
@@ -75,6 +76,7 @@ impl ViewArg {
     pub fn tab(self) -> crate::state::Tab {
         match self {
             ViewArg::Model => crate::state::Tab::Model,
+            ViewArg::Loss => crate::state::Tab::Loss,
             ViewArg::Scatter => crate::state::Tab::Scatter,
             ViewArg::Table => crate::state::Tab::Table,
         }

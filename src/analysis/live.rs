@@ -113,13 +113,52 @@ pub struct LiveResult {
     pub subsampled: Option<(usize, usize)>,
 }
 
-/// Run one update.
-pub fn run(
-    ds: &Dataset,
-    split: &Split,
-    req: &LiveRequest,
-    progress: &Progress,
-) -> Result<LiveResult, Error> {
+/// What a model is fitted on: the chosen features, standardised (or not) with the training
+/// rows' statistics, and the rows it is fitted on.
+pub struct Design {
+    /// Dataset feature indices the model sees, in order.
+    pub features: Vec<usize>,
+    pub scaler: Standardizer,
+    /// Every dataset row in the model's space (`n × features`).
+    pub z_all: Array2<f64>,
+    /// The rows the model is fitted on: every training row, or a sample for a large SVM.
+    pub fit_rows: Vec<usize>,
+    /// `(rows fitted on, training rows)` when fitted on a sample.
+    pub subsampled: Option<(usize, usize)>,
+}
+
+impl Design {
+    /// The target of `rows`, owned, in the form the estimators take (see [`Self::target`]).
+    pub fn target_of(ds: &Dataset, rows: &[usize]) -> OwnedTarget {
+        match &ds.target {
+            Target::Classes { y, names } => {
+                OwnedTarget::Classes(rows.iter().map(|&i| y[i]).collect(), names.len())
+            }
+            Target::Values(v) => OwnedTarget::Values(rows.iter().map(|&i| v[i]).collect()),
+        }
+    }
+}
+
+/// A target taken out of a dataset for some rows.
+pub enum OwnedTarget {
+    Classes(Vec<usize>, usize),
+    Values(Vec<f64>),
+}
+
+impl OwnedTarget {
+    pub fn view(&self) -> TargetView<'_> {
+        match self {
+            OwnedTarget::Classes(y, n_classes) => TargetView::Classes {
+                y: ndarray::ArrayView1::from(&y[..]),
+                n_classes: *n_classes,
+            },
+            OwnedTarget::Values(v) => TargetView::Values(ndarray::ArrayView1::from(&v[..])),
+        }
+    }
+}
+
+/// Choose the features, fit the scaler on the training rows and pick the rows to fit on.
+pub fn design(ds: &Dataset, split: &Split, req: &LiveRequest) -> Result<Design, Error> {
     let p = ds.n_features();
     let (a, b) = req.axes;
     if a >= p || b >= p {
@@ -142,7 +181,6 @@ pub fn run(
         Standardizer::identity(features.len())
     };
     let z_all = scaler.transform(x_all.view());
-    // The rows the model is fitted on: every training row, or a sample for a large SVM.
     let fit_rows: Vec<usize> = match req.max_svm_rows {
         Some(max) if req.spec.kind == ModelKind::Svm && split.train.len() > max => {
             let mut rng = ChaCha8Rng::seed_from_u64(0);
@@ -154,23 +192,34 @@ pub fn run(
     };
     let subsampled =
         (fit_rows.len() < split.train.len()).then_some((fit_rows.len(), split.train.len()));
-    let z_train = z_all.select(Axis(0), &fit_rows);
+    Ok(Design {
+        features,
+        scaler,
+        z_all,
+        fit_rows,
+        subsampled,
+    })
+}
 
-    let train_y_classes: Vec<usize>;
-    let train_y_values: Vec<f64>;
-    let target = match &ds.target {
-        Target::Classes { y, names } => {
-            train_y_classes = fit_rows.iter().map(|&i| y[i]).collect();
-            TargetView::Classes {
-                y: ndarray::ArrayView1::from(&train_y_classes[..]),
-                n_classes: names.len(),
-            }
-        }
-        Target::Values(v) => {
-            train_y_values = fit_rows.iter().map(|&i| v[i]).collect();
-            TargetView::Values(ndarray::ArrayView1::from(&train_y_values[..]))
-        }
-    };
+/// Run one update.
+pub fn run(
+    ds: &Dataset,
+    split: &Split,
+    req: &LiveRequest,
+    progress: &Progress,
+) -> Result<LiveResult, Error> {
+    let (a, b) = req.axes;
+    let Design {
+        features,
+        scaler,
+        z_all,
+        fit_rows,
+        subsampled,
+    } = design(ds, split, req)?;
+    let x_all = ds.x.select(Axis(1), &features);
+    let z_train = z_all.select(Axis(0), &fit_rows);
+    let train_target = Design::target_of(ds, &fit_rows);
+    let target = train_target.view();
 
     let start = Instant::now();
     let fitted = estimators::fit(&req.spec, z_train.view(), target, progress)?;

@@ -4,4 +4,5 @@ pub mod contour;
 pub mod cv;
 pub mod grid;
 pub mod live;
+pub mod loss;
 pub mod metrics;

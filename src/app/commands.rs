@@ -32,6 +32,8 @@ impl RidgelineApp {
                 }
             }
             Command::CancelLoad => self.rt.jobs.data.cancel(),
+            Command::CancelLoss => self.rt.jobs.loss.cancel(),
+            Command::RestartLoss => self.rt.jobs.loss.forget(),
             Command::Undo => self.undo(),
         }
     }

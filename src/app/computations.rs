@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use crate::analysis::live::{self, FitOn, LiveRequest};
+use crate::analysis::loss::{LossCurve, loss_curve_of_fit};
 use crate::data::dataset::{build_dataset, resolve_column};
 use crate::data::prep::split;
 use crate::data::stats::{ColumnStats, column_stats};
@@ -15,7 +16,7 @@ use crate::data::{Source, Table, load_source};
 use crate::error::Error;
 use crate::estimators::ModelKind;
 use crate::state::results::MAX_DRAWN_POINTS;
-use crate::state::{DataRequest, DataView, Level, ModelView, Prepared, Status};
+use crate::state::{DataRequest, DataView, Level, ModelView, Prepared, Status, Tab};
 use crate::worker::{Job, JobError, Slot};
 
 use super::RidgelineApp;
@@ -41,6 +42,8 @@ pub struct Computations {
     pub data: Slot<DataRequest, (), DataView>,
     /// Fit the chosen estimator, score it and evaluate its decision map.
     pub model: Slot<ModelKey, (), ModelView>,
+    /// The training objective of the same fit, iteration by iteration, streamed as it runs.
+    pub loss: Slot<ModelKey, LossCurve, LossCurve>,
 }
 
 impl Computations {
@@ -48,16 +51,18 @@ impl Computations {
     pub fn new(repaint: impl Fn() + Clone + Send + Sync + 'static) -> Self {
         Self {
             data: Slot::new("ridgeline-data", repaint.clone()),
-            model: Slot::new("ridgeline-model", repaint),
+            model: Slot::new("ridgeline-model", repaint.clone()),
+            loss: Slot::new("ridgeline-loss", repaint),
         }
     }
 
     pub fn is_busy(&self) -> bool {
-        self.data.is_busy() || self.model.is_busy()
+        self.data.is_busy() || self.model.is_busy() || self.loss.is_busy()
     }
 
     pub fn poll_model(&mut self) {
         self.model.poll();
+        self.loss.poll();
     }
 }
 
@@ -193,6 +198,7 @@ impl RidgelineApp {
             request: fine.clone(),
         };
         let use_fine = !dragging || self.rt.jobs.model.submitted() == Some(&fine_key);
+        let fine_request = fine.clone();
         let mut request = fine;
         if !use_fine {
             request.grid_size = GRID_COARSE;
@@ -201,9 +207,32 @@ impl RidgelineApp {
             data,
             request: request.clone(),
         };
+        let for_loss = Arc::clone(&prepared);
         self.rt.jobs.model.want(key, move || {
             move |job: &Job<()>| model_job(prepared, request, job)
         });
+        if self.settings.view.tab == Tab::Loss {
+            // The loss curve needs no map: its key leaves the grid out, so dragging (a coarse
+            // map) does not restart it.
+            let mut request = fine_request;
+            request.grid_size = 0;
+            let key = ModelKey {
+                data,
+                request: request.clone(),
+            };
+            self.rt.jobs.loss.want(key, move || {
+                move |job: &Job<LossCurve>| {
+                    let emit = &mut |curve: &LossCurve| job.emit(curve.clone());
+                    Ok(loss_curve_of_fit(
+                        &for_loss.dataset,
+                        &for_loss.split,
+                        &request,
+                        job,
+                        emit,
+                    )?)
+                }
+            });
+        }
     }
 }
 

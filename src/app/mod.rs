@@ -145,6 +145,7 @@ impl eframe::App for RidgelineApp {
             commands: &mut rt.commands,
             data: rt.jobs.data.shown(),
             model: rt.jobs.model.shown(),
+            loss: rt.jobs.loss.shown(),
             param_error: rt.param_error.as_deref(),
             status: rt.status.as_ref(),
             can_undo,

@@ -141,6 +141,35 @@ impl ElasticNetModel {
     }
 }
 
+impl ElasticNetModel {
+    /// A model from coefficients found by another run of the same coordinate descent (the
+    /// streamed one of `analysis::loss`); `duality_gap` on the objective's scale.
+    pub(crate) fn from_parts(
+        coef: Array1<f64>,
+        intercept: f64,
+        n_iter: usize,
+        duality_gap: f64,
+    ) -> Self {
+        Self {
+            coef,
+            intercept,
+            n_iter,
+            duality_gap,
+        }
+    }
+}
+
+/// The input checks of [`fit_elastic_net`].
+pub(crate) fn check_inputs(
+    p: &ElasticNetParams,
+    x: ArrayView2<f64>,
+    y: ArrayView1<f64>,
+) -> Result<(), Error> {
+    p.validate()?;
+    super::input::check_x("elastic net", x)?;
+    super::input::check_values(x.nrows(), y)
+}
+
 /// Fit the elastic net on `x` (`n × p`) and `y` (length n).
 pub fn fit_elastic_net(
     p: &ElasticNetParams,
@@ -148,10 +177,8 @@ pub fn fit_elastic_net(
     y: ArrayView1<f64>,
     progress: &Progress,
 ) -> Result<ElasticNetModel, Error> {
-    p.validate()?;
+    check_inputs(p, x, y)?;
     let (n, n_features) = x.dim();
-    super::input::check_x("elastic net", x)?;
-    super::input::check_values(n, y)?;
     progress.set_total(1);
     progress.set(0);
     progress.check()?;

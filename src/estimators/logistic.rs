@@ -325,6 +325,39 @@ fn fit_checked(
     Ok(model)
 }
 
+/// A model from parameters found by another optimiser of the same objective (the streamed
+/// L-BFGS of `analysis::loss`): `coef` is 1 × p (binary, class 1's logit) or k × p, `intercept`
+/// length 1 or k. The gradient norm is computed on `(x, y)` as for [`fit_logistic`].
+pub(crate) fn model_from_parts(
+    p: &LogisticParams,
+    coef: Array2<f64>,
+    intercept: Array1<f64>,
+    n_classes: usize,
+    x: ArrayView2<f64>,
+    y: ArrayView1<usize>,
+) -> LogisticModel {
+    let mut model = LogisticModel {
+        coef,
+        intercept,
+        n_classes,
+        alpha: p.alpha,
+        tol: p.tol,
+        grad_norm: f64::NAN,
+    };
+    model.grad_norm = gradient_norm(&model, x, y);
+    model
+}
+
+/// The input checks of [`fit_logistic`].
+pub(crate) fn check_logistic_inputs(
+    p: &LogisticParams,
+    x: ArrayView2<f64>,
+    y: ArrayView1<usize>,
+    n_classes: usize,
+) -> Result<(), Error> {
+    check_inputs(p, x, y, n_classes)
+}
+
 /// linfa/argmin errors made readable (#334: "Search direction must be a descent direction").
 fn solver_error(e: linfa_logistic::error::Error) -> Error {
     let msg = e.to_string();

@@ -479,11 +479,91 @@ pub fn fit_svm(
     let subs = targets
         .par_iter()
         .map(|t| {
-            let s = solve_c_svc(&km, t, params.c, params.tol, progress)?;
+            let s = solve_c_svc(&km, t, params.c, params.tol, progress, &mut NoObserver)?;
             progress.add(1);
             Ok(s)
         })
         .collect::<Result<Vec<_>, Error>>()?;
+    Ok(assemble(params, gamma, x, n_classes, subs, 0.0))
+}
+
+/// One report of the SMO solver to an [`SmoObserver`]: the state after `iteration` updates.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SmoStep {
+    /// Updates (pairs of α changed) done so far; 0 is the start α = 0.
+    pub iteration: usize,
+    /// Dual objective ½αᵀQα − eᵀα at this α (0 at the start, negative after).
+    pub dual_objective: f64,
+    /// Maximal KKT violation m(α) − M(α) at this α; the solver stops once it is below `tol`.
+    /// 0 when one of the two index sets is empty (nothing left to optimise).
+    pub kkt_gap: f64,
+    /// The solver's last report (converged or stopped at its iteration limit).
+    pub last: bool,
+}
+
+/// Watches the SMO solver while it runs (loss curves). The solver asks [`Self::every`] before
+/// each iteration and reports the iterations that are multiples of it, and always the last
+/// state; the O(n) dual objective is computed only for reported iterations. An observer may
+/// raise `every` as it goes (to keep a bounded number of points).
+pub trait SmoObserver {
+    /// `false` for the no-op observer of the plain fit: then no report costs anything.
+    const ACTIVE: bool = true;
+    /// Report every this many iterations (≥ 1).
+    fn every(&self) -> usize;
+    fn observe(&mut self, step: SmoStep);
+}
+
+/// The observer of the plain fit: nothing is computed for it.
+struct NoObserver;
+
+impl SmoObserver for NoObserver {
+    const ACTIVE: bool = false;
+    fn every(&self) -> usize {
+        usize::MAX
+    }
+    fn observe(&mut self, _: SmoStep) {}
+}
+
+/// [`fit_svm`] with an observer on the solver of the FIRST sub-model (class 1 vs 0 for two
+/// classes, class 0 vs the rest for more), which is solved on the calling thread while the
+/// other one-vs-rest sub-models are solved in parallel. The model is the one [`fit_svm`]
+/// returns (the solver is deterministic; the observer does not change it).
+pub fn fit_svm_observed<O: SmoObserver>(
+    params: &SvmParams,
+    x: ArrayView2<f64>,
+    y: ArrayView1<usize>,
+    n_classes: usize,
+    progress: &Progress,
+    observer: &mut O,
+) -> Result<SvmModel, Error> {
+    check_input(params, x, y, n_classes)?;
+    let gamma = params.resolve_gamma(x);
+    let km = KernelMatrix::new(params, gamma, x);
+    let targets = sub_targets(y, n_classes);
+    progress.set_total(targets.len() as u64);
+    let (first, rest) = targets.split_first().expect("at least one sub-model");
+    let mut others: Vec<Option<Result<SubModel, Error>>> = (0..rest.len()).map(|_| None).collect();
+    let km_ref = &km;
+    let first = rayon::in_place_scope(|scope| {
+        for (t, slot) in rest.iter().zip(others.iter_mut()) {
+            scope.spawn(move |_| {
+                let s = solve_c_svc(km_ref, t, params.c, params.tol, progress, &mut NoObserver);
+                if s.is_ok() {
+                    progress.add(1);
+                }
+                *slot = Some(s);
+            });
+        }
+        let s = solve_c_svc(km_ref, first, params.c, params.tol, progress, observer);
+        if s.is_ok() {
+            progress.add(1);
+        }
+        s
+    });
+    let mut subs = vec![first?];
+    for s in others {
+        subs.push(s.ok_or_else(|| Error::Solver("a sub-model was not solved".into()))??);
+    }
     Ok(assemble(params, gamma, x, n_classes, subs, 0.0))
 }
 
@@ -552,12 +632,13 @@ fn dot(a: &[f64], b: &[f64]) -> f64 {
 /// libsvm's C-SVC solver (Fan, Chen & Lin 2005: SMO with second-order working-set selection),
 /// without shrinking: min ½αᵀQα − eᵀα s.t. yᵀα = 0, 0 ≤ αᵢ ≤ C, Qᵢⱼ = yᵢyⱼKᵢⱼ. Stops when the
 /// maximal KKT violation m(α) − M(α) < tol, as libsvm's `eps`.
-fn solve_c_svc(
+fn solve_c_svc<O: SmoObserver>(
     km: &KernelMatrix,
     y: &[f64],
     c: f64,
     tol: f64,
     progress: &Progress,
+    observer: &mut O,
 ) -> Result<SubModel, Error> {
     const TAU: f64 = 1e-12;
     let n = y.len();
@@ -568,7 +649,16 @@ fn solve_c_svc(
     let mut iter = 0;
     let mut converged = false;
     let qd = &km.diag;
-    while iter < max_iter {
+    // Dual objective ½αᵀQα − eᵀα = ½ Σ αᵢ(Gᵢ − 1).
+    let objective = |alpha: &[f64], g: &[f64]| {
+        alpha
+            .iter()
+            .zip(g)
+            .map(|(a, gi)| a * (gi - 1.0))
+            .sum::<f64>()
+            / 2.0
+    };
+    loop {
         if iter % 1024 == 0 {
             progress.check()?;
         }
@@ -590,6 +680,14 @@ fn solve_c_svc(
         }
         if i_sel == usize::MAX {
             converged = true;
+            if O::ACTIVE {
+                observer.observe(SmoStep {
+                    iteration: iter,
+                    dual_objective: objective(&alpha, &g),
+                    kkt_gap: 0.0,
+                    last: true,
+                });
+            }
             break;
         }
         let ki = km.column(i_sel);
@@ -621,8 +719,21 @@ fn solve_c_svc(
                 }
             }
         }
-        if gmax + gmax2 < tol || j_sel == usize::MAX {
+        let stop = gmax + gmax2 < tol || j_sel == usize::MAX;
+        if O::ACTIVE && (stop || iter >= max_iter || iter.is_multiple_of(observer.every().max(1))) {
+            let gap = gmax + gmax2;
+            observer.observe(SmoStep {
+                iteration: iter,
+                dual_objective: objective(&alpha, &g),
+                kkt_gap: if gap.is_finite() { gap } else { 0.0 },
+                last: stop || iter >= max_iter,
+            });
+        }
+        if stop {
             converged = true;
+            break;
+        }
+        if iter >= max_iter {
             break;
         }
         iter += 1;
@@ -718,13 +829,7 @@ fn solve_c_svc(
     } else {
         (ub + lb) / 2.0
     };
-    // Dual objective ½αᵀQα − eᵀα = ½ Σ αᵢ(Gᵢ − 1).
-    let obj = alpha
-        .iter()
-        .zip(&g)
-        .map(|(a, gi)| a * (gi - 1.0))
-        .sum::<f64>()
-        / 2.0;
+    let obj = objective(&alpha, &g);
     Ok(SubModel {
         coef: alpha.iter().zip(y).map(|(a, yi)| a * yi).collect(),
         rho,

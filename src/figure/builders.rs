@@ -387,6 +387,64 @@ pub fn scree_figure(ratio: &[f64]) -> Figure {
     }))
 }
 
+/// The loss view's figures: the training objective per iteration; beside it the held-out loss
+/// (logistic, elastic net) or the KKT gap (SVM), each on its own axis since the scales differ.
+pub fn loss_figures(curve: &crate::analysis::loss::LossCurve, log_y: bool) -> Vec<Figure> {
+    let xs = &curve.iterations;
+    let line = |name: &str, ys: &[f64], tone: Tone| {
+        Item::Line(Line {
+            name: name.into(),
+            points: xs.iter().zip(ys).map(|(&x, &y)| [x, y]).collect(),
+            tone,
+            width: 2.0,
+            dashed: false,
+        })
+    };
+    let mut y = Axis::new(curve.objective_name.clone());
+    y.log = log_y;
+    let mut out = vec![
+        Figure::new(
+            "loss_train",
+            "Training objective",
+            Axis::new(curve.what.clone()),
+            y,
+        )
+        .with(line("training objective", &curve.train, Tone::Class(0))),
+    ];
+    if let Some(held) = &curve.held_out {
+        let name = curve
+            .held_out_name
+            .clone()
+            .unwrap_or_else(|| "held-out loss".into());
+        let mut y = Axis::new(name.clone());
+        y.log = log_y;
+        out.push(
+            Figure::new(
+                "loss_held_out",
+                "Held-out loss",
+                Axis::new(curve.what.clone()),
+                y,
+            )
+            .with(line(&name, held, Tone::Class(1))),
+        );
+    }
+    if let Some(gap) = &curve.gap {
+        // The gap spans orders of magnitude and is positive: always on a log scale.
+        let mut y = Axis::new("m(α) − M(α)");
+        y.log = true;
+        out.push(
+            Figure::new(
+                "loss_gap",
+                "KKT gap (the solver stops below tol)",
+                Axis::new(curve.what.clone()),
+                y,
+            )
+            .with(line("KKT gap", gap, Tone::Class(1))),
+        );
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

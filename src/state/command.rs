@@ -15,6 +15,10 @@ pub enum Command {
     ShowOpenDialog,
     /// Stop the running data job.
     CancelLoad,
+    /// Stop computing the loss curve (what was drawn so far stays).
+    CancelLoss,
+    /// Compute the loss curve again after it was cancelled.
+    RestartLoss,
     /// Undo the last change of settings.
     Undo,
 }

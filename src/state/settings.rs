@@ -20,6 +20,8 @@ pub enum Tab {
     /// The fitted model: decision boundary, regression diagnostics or principal axes.
     #[default]
     Model,
+    /// How the current fit's training objective fell, iteration by iteration.
+    Loss,
     Scatter,
     Table,
 }
@@ -27,7 +29,7 @@ pub enum Tab {
 impl Tab {
     /// Whether the view shows the live fit (and so needs the model controls beside it).
     pub fn shows_model(self) -> bool {
-        matches!(self, Tab::Model)
+        matches!(self, Tab::Model | Tab::Loss)
     }
 }
 
@@ -50,6 +52,8 @@ pub struct ViewSettings {
     pub y_feature: Option<String>,
     /// First column shown in the rows table (for very wide files).
     pub first_column: usize,
+    /// The loss view's vertical axes are logarithmic.
+    pub loss_log_y: bool,
 }
 
 /// The estimator and how it is fitted.

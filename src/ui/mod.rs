@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use egui::{Color32, RichText};
 
+use crate::analysis::loss::LossCurve;
 use crate::state::{Command, DataView, Level, ModelView, Prepared, Settings, Status, Tab};
 use crate::worker::Shown;
 
@@ -23,6 +24,7 @@ pub struct Ctx<'a> {
     pub commands: &'a mut Vec<Command>,
     pub data: &'a Shown<(), DataView>,
     pub model: &'a Shown<(), ModelView>,
+    pub loss: &'a Shown<LossCurve, LossCurve>,
     /// Why the model settings cannot be fitted as they are.
     pub param_error: Option<&'a str>,
     pub status: Option<&'a Status>,
@@ -63,6 +65,7 @@ pub struct Views {
     pub pca: views::pca::PcaView,
     pub scatter: views::scatter::ScatterView,
     pub table: views::table::TableView,
+    pub loss: views::loss::LossView,
 }
 
 fn quiet_plots_id() -> egui::Id {
@@ -125,6 +128,7 @@ pub fn app_ui(ui: &mut egui::Ui, views: &mut Views, cx: &mut Ctx<'_>) {
     }
     egui::CentralPanel::default().show(ui, |ui| match cx.settings.view.tab {
         Tab::Model => views::model_tab_ui(ui, views, cx),
+        Tab::Loss => views.loss.ui(ui, cx),
         Tab::Scatter => views.scatter.ui(ui, cx),
         Tab::Table => views.table.ui(ui, cx),
     });
@@ -138,6 +142,9 @@ fn top_bar_ui(ui: &mut egui::Ui, cx: &mut Ctx<'_>) {
         let tab = &mut cx.settings.view.tab;
         ui.selectable_value(tab, Tab::Model, "Model")
             .on_hover_text("Fit an estimator and watch it change as you drag its sliders");
+        ui.selectable_value(tab, Tab::Loss, "Loss").on_hover_text(
+            "The training objective of the current fit, iteration by iteration, as the solver runs",
+        );
         ui.selectable_value(tab, Tab::Scatter, "Scatter")
             .on_hover_text("Two features against each other, coloured by the target");
         ui.selectable_value(tab, Tab::Table, "Table")

@@ -32,6 +32,8 @@ pub struct Shown<P, O> {
     pub elapsed: Option<Duration>,
     /// The generation of the job behind `result` (unique within the slot; 0 before any).
     pub generation: u64,
+    /// The newest job was stopped by [`Slot::cancel`]; its partial result stays on screen.
+    pub cancelled: bool,
     busy: bool,
 }
 
@@ -45,6 +47,7 @@ impl<P, O> Default for Shown<P, O> {
             progress: None,
             elapsed: None,
             generation: 0,
+            cancelled: false,
             busy: false,
         }
     }
@@ -126,17 +129,24 @@ where
         self.shown.partial = None;
         self.shown.error = None;
         self.shown.progress = Some(progress);
+        self.shown.cancelled = false;
         self.shown.busy = true;
         self.submitted = Some(key);
         generation
     }
 
-    /// Cancel the running job. What is shown stays; the key is forgotten so that wanting it
-    /// again computes it again.
+    /// Stop the running job at the user's request. What is shown stays, its partial result
+    /// too, and the same key is not started again until it changes (or [`Self::forget`]).
     pub fn cancel(&mut self) {
         self.lane.cancel();
-        self.submitted = self.result_key.clone();
-        self.shown.partial = None;
+        if self.lane.is_busy() {
+            self.shown.cancelled = true;
+        }
+    }
+
+    /// Forget the submitted key, so that wanting it again computes it again.
+    pub fn forget(&mut self) {
+        self.submitted = None;
     }
 
     /// Nothing is wanted any more (the inputs are gone): cancel and show nothing.
@@ -161,9 +171,9 @@ where
             if done.generation != latest {
                 continue;
             }
-            self.shown.partial = None;
             let result = match done.result {
                 Ok(out) => {
+                    self.shown.partial = None;
                     let out = Arc::new(out);
                     self.shown.result = Some(Arc::clone(&out));
                     self.shown.elapsed = Some(done.elapsed);
@@ -174,7 +184,11 @@ where
                     Ok(out)
                 }
                 Err(e) => {
-                    if e != JobError::Cancelled {
+                    if e == JobError::Cancelled {
+                        // What the job had streamed so far stays visible.
+                        self.shown.cancelled = true;
+                    } else {
+                        self.shown.partial = None;
                         self.shown.error = Some(e.clone());
                     }
                     Err(e)
@@ -306,7 +320,7 @@ mod tests {
     }
 
     #[test]
-    fn partials_are_shown_while_running_and_cancel_forgets_the_key() {
+    fn partials_are_shown_while_running_and_cancel_keeps_them_without_restarting() {
         let mut slot: Slot<u32, Vec<u32>, u32> = Slot::new("test-slot-partial", || {});
         let (step_tx, step_rx) = crossbeam_channel::bounded::<()>(0);
         slot.want(7, move || {
@@ -334,7 +348,14 @@ mod tests {
         drop(step_tx);
         assert!(matches!(finish(&mut slot).result, Err(JobError::Cancelled)));
         assert!(slot.shown().result.is_none());
-        // The key was forgotten: wanting it again starts it again.
+        assert!(slot.shown().cancelled);
+        // The curve so far stays on screen, and the same key does not start again…
+        assert_eq!(**slot.shown().partial.as_ref().unwrap(), vec![0, 1, 2]);
+        assert!(!slot.want(7, || |_: &Job<Vec<u32>>| Ok(1)));
+        // …until it is forgotten (run again) or changes.
+        slot.forget();
         assert!(slot.want(7, || |_: &Job<Vec<u32>>| Ok(1)));
+        assert_eq!(*finish(&mut slot).result.unwrap(), 1);
+        assert!(!slot.shown().cancelled && slot.shown().partial.is_none());
     }
 }

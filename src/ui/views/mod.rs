@@ -2,6 +2,7 @@
 //! from the [`Ctx`]; the figures they show are built by [`crate::figure::builders`].
 
 pub mod boundary;
+pub mod loss;
 pub mod pca;
 pub mod regression;
 pub mod scatter;
