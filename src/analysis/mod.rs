@@ -5,3 +5,4 @@ pub mod cv;
 pub mod grid;
 pub mod live;
 pub mod metrics;
+pub mod path;
