@@ -6,3 +6,4 @@ pub mod grid;
 pub mod live;
 pub mod loss;
 pub mod metrics;
+pub mod path;

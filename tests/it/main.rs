@@ -9,6 +9,7 @@ mod elastic_net;
 mod logistic;
 mod loss;
 mod metrics;
+mod path;
 mod pca;
 mod svm;
 mod ui;
