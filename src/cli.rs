@@ -67,6 +67,7 @@ pub struct GuiArgs {
 pub enum ViewArg {
     Model,
     Loss,
+    Path,
     #[value(alias = "data")]
     Scatter,
     Table,
@@ -77,6 +78,7 @@ impl ViewArg {
         match self {
             ViewArg::Model => crate::state::Tab::Model,
             ViewArg::Loss => crate::state::Tab::Loss,
+            ViewArg::Path => crate::state::Tab::Path,
             ViewArg::Scatter => crate::state::Tab::Scatter,
             ViewArg::Table => crate::state::Tab::Table,
         }

@@ -345,9 +345,7 @@ pub fn regularization_path(
         )));
     }
     if ds.n_features() == 0 {
-        return Err(Error::Data(
-            "a path needs at least 1 feature".into(),
-        ));
+        return Err(Error::Data("a path needs at least 1 feature".into()));
     }
     if rows
         .iter()
@@ -361,9 +359,7 @@ pub fn regularization_path(
     let (outputs, metric) = match (req.model, &target) {
         (PathModel::ElasticNet { .. }, Target::Values(v)) => {
             if v.iter().any(|y| !y.is_finite()) {
-                return Err(Error::Data(
-                    "the target has NaN or infinite values".into(),
-                ));
+                return Err(Error::Data("the target has NaN or infinite values".into()));
             }
             (vec![ds.target_name.clone()], "mse")
         }
@@ -528,9 +524,7 @@ fn take(
 fn keep_first(slot: &mut Option<Error>, e: Error) {
     match slot {
         None => *slot = Some(e),
-        Some(Error::Cancelled) if !matches!(e, Error::Cancelled) => {
-            *slot = Some(e)
-        }
+        Some(Error::Cancelled) if !matches!(e, Error::Cancelled) => *slot = Some(e),
         Some(_) => {}
     }
 }
@@ -729,9 +723,7 @@ impl Problem {
                 y: y.clone(),
                 n_classes: names.len(),
             }),
-            _ => Err(Error::Data(
-                "the target does not suit the model".into(),
-            )),
+            _ => Err(Error::Data("the target does not suit the model".into())),
         }
     }
 
@@ -1110,6 +1102,42 @@ impl EnData {
         }
         gap
     }
+}
+
+/// The path the window shows beside the live fit: the model family and penalty mix of `spec`,
+/// on the same features as the live fit (`features`, dataset column indices) and on the
+/// training rows, with `cv_folds`-fold cross-validation inside them (seeded with `seed`).
+pub fn path_of_fit(
+    ds: &Dataset,
+    split: &crate::data::prep::Split,
+    features: &[usize],
+    req: &PathRequest,
+    progress: &Progress,
+    emit: &mut dyn FnMut(&PathResult),
+) -> Result<PathResult, Error> {
+    if features.iter().any(|&f| f >= ds.n_features()) {
+        return Err(Error::Data("a path feature is out of range".into()));
+    }
+    let sub;
+    let ds =
+        if features.len() == ds.n_features() && features.iter().enumerate().all(|(i, &f)| i == f) {
+            ds
+        } else {
+            sub = Dataset {
+                x: ds.x.select(Axis(1), features),
+                feature_names: features
+                    .iter()
+                    .map(|&f| ds.feature_names[f].clone())
+                    .collect(),
+                name: ds.name.clone(),
+                target_name: ds.target_name.clone(),
+                target: ds.target.clone(),
+                source_rows: ds.source_rows.clone(),
+                report: ds.report.clone(),
+            };
+            &sub
+        };
+    regularization_path(ds, &split.train, req, progress, emit)
 }
 
 #[cfg(test)]

@@ -34,6 +34,8 @@ impl RidgelineApp {
             Command::CancelLoad => self.rt.jobs.data.cancel(),
             Command::CancelLoss => self.rt.jobs.loss.cancel(),
             Command::RestartLoss => self.rt.jobs.loss.forget(),
+            Command::CancelPath => self.rt.jobs.path.cancel(),
+            Command::RestartPath => self.rt.jobs.path.forget(),
             Command::Undo => self.undo(),
         }
     }

@@ -9,6 +9,7 @@ use std::time::Instant;
 
 use crate::analysis::live::{self, FitOn, LiveRequest};
 use crate::analysis::loss::{LossCurve, loss_curve_of_fit};
+use crate::analysis::path::{AlphaGrid, PathModel, PathRequest, PathResult, path_of_fit};
 use crate::data::dataset::{build_dataset, resolve_column};
 use crate::data::prep::split;
 use crate::data::stats::{ColumnStats, column_stats};
@@ -16,6 +17,7 @@ use crate::data::{Source, Table, load_source};
 use crate::error::Error;
 use crate::estimators::ModelKind;
 use crate::state::results::MAX_DRAWN_POINTS;
+use crate::state::settings::MAX_CV_FOLDS;
 use crate::state::{DataRequest, DataView, Level, ModelView, Prepared, Status, Tab};
 use crate::worker::{Job, JobError, Slot};
 
@@ -44,6 +46,18 @@ pub struct Computations {
     pub model: Slot<ModelKey, (), ModelView>,
     /// The training objective of the same fit, iteration by iteration, streamed as it runs.
     pub loss: Slot<ModelKey, LossCurve, LossCurve>,
+    /// The regularisation path with its cross-validated error, filled α by α. Its key leaves
+    /// α out: dragging α moves the marker, never recomputes the path.
+    pub path: Slot<PathKey, PathResult, PathResult>,
+}
+
+/// What a path was computed from: the data, the features and the path request (which has
+/// no α).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PathKey {
+    pub data: u64,
+    pub features: Vec<usize>,
+    pub request: PathRequest,
 }
 
 impl Computations {
@@ -52,17 +66,19 @@ impl Computations {
         Self {
             data: Slot::new("ridgeline-data", repaint.clone()),
             model: Slot::new("ridgeline-model", repaint.clone()),
-            loss: Slot::new("ridgeline-loss", repaint),
+            loss: Slot::new("ridgeline-loss", repaint.clone()),
+            path: Slot::new("ridgeline-path", repaint).with_cache(8),
         }
     }
 
     pub fn is_busy(&self) -> bool {
-        self.data.is_busy() || self.model.is_busy() || self.loss.is_busy()
+        self.data.is_busy() || self.model.is_busy() || self.loss.is_busy() || self.path.is_busy()
     }
 
     pub fn poll_model(&mut self) {
         self.model.poll();
         self.loss.poll();
+        self.path.poll();
     }
 }
 
@@ -211,6 +227,9 @@ impl RidgelineApp {
         self.rt.jobs.model.want(key, move || {
             move |job: &Job<()>| model_job(prepared, request, job)
         });
+        if self.settings.view.tab == Tab::Path {
+            self.want_path(&for_loss, data, &fine_request);
+        }
         if self.settings.view.tab == Tab::Loss {
             // The loss curve needs no map: its key leaves the grid out, so dragging (a coarse
             // map) does not restart it.
@@ -233,6 +252,63 @@ impl RidgelineApp {
                 }
             });
         }
+    }
+}
+
+impl RidgelineApp {
+    /// Submit the path when the data, the features or the path's own settings changed; the
+    /// estimator's α is not part of its key.
+    fn want_path(&mut self, prepared: &Arc<Prepared>, data: u64, live: &LiveRequest) {
+        let spec = &self.settings.model.spec;
+        let (model, max_iter, tol) = match spec.kind {
+            ModelKind::ElasticNet => (
+                PathModel::ElasticNet {
+                    l1_ratio: spec.elastic_net.l1_ratio,
+                },
+                u64::from(spec.elastic_net.max_iter),
+                spec.elastic_net.tol,
+            ),
+            ModelKind::Logistic => (
+                PathModel::Logistic,
+                spec.logistic.max_iter,
+                spec.logistic.tol,
+            ),
+            // Other models have no α path: the view says so.
+            _ => return,
+        };
+        let features = match live::design(&prepared.dataset, &prepared.split, live) {
+            Ok(d) => d.features,
+            Err(_) => return,
+        };
+        let folds = self.settings.model.cv_folds.clamp(2, MAX_CV_FOLDS);
+        let request = PathRequest {
+            model,
+            grid: AlphaGrid::default(),
+            cv_folds: (prepared.split.train.len() >= 2 * folds).then_some(folds),
+            seed: self.settings.prep.seed,
+            standardize: self.settings.prep.standardize,
+            max_iter,
+            tol,
+        };
+        let key = PathKey {
+            data,
+            features: features.clone(),
+            request: request.clone(),
+        };
+        let prepared = Arc::clone(prepared);
+        self.rt.jobs.path.want(key, move || {
+            move |job: &Job<PathResult>| {
+                let emit = &mut |r: &PathResult| job.emit(r.clone());
+                Ok(path_of_fit(
+                    &prepared.dataset,
+                    &prepared.split,
+                    &features,
+                    &request,
+                    job,
+                    emit,
+                )?)
+            }
+        });
     }
 }
 

@@ -146,6 +146,7 @@ impl eframe::App for RidgelineApp {
             data: rt.jobs.data.shown(),
             model: rt.jobs.model.shown(),
             loss: rt.jobs.loss.shown(),
+            path: rt.jobs.path.shown(),
             param_error: rt.param_error.as_deref(),
             status: rt.status.as_ref(),
             can_undo,

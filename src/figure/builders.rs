@@ -445,6 +445,140 @@ pub fn loss_figures(curve: &crate::analysis::loss::LossCurve, log_y: bool) -> Ve
     out
 }
 
+/// The path view's figures, all against α on a log scale, with the current α, the best α and
+/// the one-standard-error α as vertical rules: the non-zero count, the coefficients of output
+/// `output` (one line per feature), and the cross-validated error with its 95 % band.
+pub struct PathFigures {
+    pub nonzero: Figure,
+    pub coefs: Figure,
+    pub cv: Option<Figure>,
+}
+
+pub fn path_figures(
+    r: &crate::analysis::path::PathResult,
+    alpha_now: f64,
+    output: usize,
+) -> PathFigures {
+    let alpha_axis = || {
+        let mut a = Axis::new("α");
+        a.log = true;
+        a
+    };
+    let done = r.coefs.len();
+    let alphas = &r.alphas[..done.min(r.alphas.len())];
+    let cv = r.cv.as_ref();
+    let rules = |fig: &mut Figure| {
+        if let Some(a) = cv.and_then(|c| c.alpha_best) {
+            fig.push(Item::Rule(Rule {
+                name: format!("best α = {}", fmt_num(a)),
+                value: a,
+                vertical: true,
+                tone: Tone::Class(2),
+                dashed: true,
+            }));
+        }
+        if let Some(a) = cv.and_then(|c| c.alpha_1se) {
+            fig.push(Item::Rule(Rule {
+                name: format!("1-SE α = {}", fmt_num(a)),
+                value: a,
+                vertical: true,
+                tone: Tone::Class(3),
+                dashed: true,
+            }));
+        }
+        fig.push(Item::Rule(Rule {
+            name: format!("α = {}", fmt_num(alpha_now)),
+            value: alpha_now,
+            vertical: true,
+            tone: Tone::Boundary,
+            dashed: false,
+        }));
+    };
+    let mut nonzero = Figure::new(
+        "path_nonzero",
+        "Non-zero coefficients",
+        alpha_axis(),
+        Axis::new("non-zero"),
+    )
+    .with(Item::Line(Line {
+        name: "non-zero coefficients".into(),
+        points: alphas
+            .iter()
+            .zip(&r.n_nonzero)
+            .map(|(&a, &k)| [a, k as f64])
+            .collect(),
+        tone: Tone::Margin,
+        width: 1.5,
+        dashed: false,
+    }));
+    nonzero.y.include = vec![0.0, r.n_features() as f64];
+    nonzero.legend = false;
+    rules(&mut nonzero);
+
+    let output_name = r.outputs.get(output).cloned().unwrap_or_default();
+    let mut coefs = Figure::new(
+        "path_coefs",
+        if r.outputs.len() > 1 {
+            format!("Coefficients for {output_name}")
+        } else {
+            "Coefficients".into()
+        },
+        alpha_axis(),
+        Axis::new("w (standardised features)"),
+    );
+    for (j, name) in r.features.iter().enumerate() {
+        let points = (0..done)
+            .filter_map(|i| Some([r.alphas[i], r.coef(i, output)?[j]]))
+            .collect();
+        coefs.push(Item::Line(Line {
+            name: name.clone(),
+            points,
+            tone: Tone::Class(j),
+            width: 1.5,
+            dashed: false,
+        }));
+    }
+    rules(&mut coefs);
+
+    let cv_fig = cv.filter(|c| !c.mean.is_empty()).map(|c| {
+        let n = c.mean.len().min(r.alphas.len());
+        let mut fig = Figure::new(
+            "path_cv",
+            format!(
+                "Cross-validated {} ({} of {} folds), mean and 95 % band",
+                c.metric, c.folds_done, c.n_folds
+            ),
+            alpha_axis(),
+            Axis::new(c.metric),
+        )
+        .with(Item::Band(super::Band {
+            name: "95 % interval".into(),
+            x: r.alphas[..n].to_vec(),
+            lower: c.lo[..n].to_vec(),
+            upper: c.hi[..n].to_vec(),
+            tone: Tone::Class(1),
+        }))
+        .with(Item::Line(Line {
+            name: format!("mean CV {}", c.metric),
+            points: r.alphas[..n]
+                .iter()
+                .zip(&c.mean[..n])
+                .map(|(&a, &m)| [a, m])
+                .collect(),
+            tone: Tone::Class(1),
+            width: 2.0,
+            dashed: false,
+        }));
+        rules(&mut fig);
+        fig
+    });
+    PathFigures {
+        nonzero,
+        coefs,
+        cv: cv_fig,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -19,6 +19,10 @@ pub enum Command {
     CancelLoss,
     /// Compute the loss curve again after it was cancelled.
     RestartLoss,
+    /// Stop computing the regularisation path (what was drawn so far stays).
+    CancelPath,
+    /// Compute the path again after it was cancelled.
+    RestartPath,
     /// Undo the last change of settings.
     Undo,
 }

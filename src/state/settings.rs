@@ -22,6 +22,8 @@ pub enum Tab {
     Model,
     /// How the current fit's training objective fell, iteration by iteration.
     Loss,
+    /// The regularisation path: coefficients and cross-validated error against α.
+    Path,
     Scatter,
     Table,
 }
@@ -29,7 +31,7 @@ pub enum Tab {
 impl Tab {
     /// Whether the view shows the live fit (and so needs the model controls beside it).
     pub fn shows_model(self) -> bool {
-        matches!(self, Tab::Model | Tab::Loss)
+        matches!(self, Tab::Model | Tab::Loss | Tab::Path)
     }
 }
 
@@ -54,15 +56,32 @@ pub struct ViewSettings {
     pub first_column: usize,
     /// The loss view's vertical axes are logarithmic.
     pub loss_log_y: bool,
+    /// The path view's output (class) for multinomial logistic regression.
+    pub path_output: usize,
 }
 
-/// The estimator and how it is fitted.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// The estimator and how it is fitted and validated.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ModelSettings {
     pub spec: ModelSpec,
     pub fit_on: FitOn,
+    /// k of the k-fold cross-validation in the window (path, curves).
+    pub cv_folds: usize,
 }
+
+impl Default for ModelSettings {
+    fn default() -> Self {
+        Self {
+            spec: ModelSpec::default(),
+            fit_on: FitOn::default(),
+            cv_folds: 5,
+        }
+    }
+}
+
+/// Most folds the window's cross-validation offers.
+pub const MAX_CV_FOLDS: usize = 20;
 
 /// Everything the user chose.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

@@ -23,7 +23,13 @@ pub fn figure_ui<R>(
         .x_axis_label(axis_label(&fig.x))
         .y_axis_label(axis_label(&fig.y));
     if fig.legend {
-        plot = plot.legend(Legend::default());
+        // Entries in the order the figure lists them (PC1, PC2, … PC10, not as text), over a
+        // translucent background so the data under a legend stays visible.
+        plot = plot.legend(
+            Legend::default()
+                .follow_insertion_order(true)
+                .background_alpha(0.6),
+        );
     }
     if fig.equal_aspect {
         plot = plot.data_aspect(1.0);
@@ -45,13 +51,26 @@ pub fn figure_ui<R>(
             .y_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 5.0, 10.0]))
             .y_axis_formatter(move |mark, _| category(&names, mark.value));
     }
-    plot.show(ui, |plot_ui| {
+    let shown = plot.show(ui, |plot_ui| {
         under(plot_ui);
         for item in &fig.items {
             draw_item(plot_ui, fig, item);
         }
         over(plot_ui)
-    })
+    });
+    // Name the plot for screen readers (and UI tests): "plot: <title or id>".
+    let name = format!(
+        "plot: {}",
+        if fig.title.is_empty() {
+            &fig.id
+        } else {
+            &fig.title
+        }
+    );
+    shown
+        .response
+        .widget_info(|| egui::WidgetInfo::labeled(egui::accesskit::Role::Figure, true, &name));
+    shown
 }
 
 fn axis_label(axis: &Axis) -> String {

@@ -13,6 +13,7 @@ use std::sync::Arc;
 use egui::{Color32, RichText};
 
 use crate::analysis::loss::LossCurve;
+use crate::analysis::path::PathResult;
 use crate::state::{Command, DataView, Level, ModelView, Prepared, Settings, Status, Tab};
 use crate::worker::Shown;
 
@@ -25,6 +26,7 @@ pub struct Ctx<'a> {
     pub data: &'a Shown<(), DataView>,
     pub model: &'a Shown<(), ModelView>,
     pub loss: &'a Shown<LossCurve, LossCurve>,
+    pub path: &'a Shown<PathResult, PathResult>,
     /// Why the model settings cannot be fitted as they are.
     pub param_error: Option<&'a str>,
     pub status: Option<&'a Status>,
@@ -66,6 +68,7 @@ pub struct Views {
     pub scatter: views::scatter::ScatterView,
     pub table: views::table::TableView,
     pub loss: views::loss::LossView,
+    pub path: views::path::PathView,
 }
 
 fn quiet_plots_id() -> egui::Id {
@@ -129,6 +132,7 @@ pub fn app_ui(ui: &mut egui::Ui, views: &mut Views, cx: &mut Ctx<'_>) {
     egui::CentralPanel::default().show(ui, |ui| match cx.settings.view.tab {
         Tab::Model => views::model_tab_ui(ui, views, cx),
         Tab::Loss => views.loss.ui(ui, cx),
+        Tab::Path => views.path.ui(ui, cx),
         Tab::Scatter => views.scatter.ui(ui, cx),
         Tab::Table => views.table.ui(ui, cx),
     });
@@ -145,6 +149,10 @@ fn top_bar_ui(ui: &mut egui::Ui, cx: &mut Ctx<'_>) {
         ui.selectable_value(tab, Tab::Loss, "Loss").on_hover_text(
             "The training objective of the current fit, iteration by iteration, as the solver runs",
         );
+        ui.selectable_value(tab, Tab::Path, "Path")
+            .on_hover_text(
+                "The regularisation path: every coefficient and the cross-validated error against α; drag the marker to set α",
+            );
         ui.selectable_value(tab, Tab::Scatter, "Scatter")
             .on_hover_text("Two features against each other, coloured by the target");
         ui.selectable_value(tab, Tab::Table, "Table")

@@ -2,8 +2,9 @@
 
 use egui::Color32;
 
-/// Okabe–Ito: distinguishable with the common colour-vision deficiencies.
-const CLASS_COLORS: [Color32; 8] = [
+/// Okabe–Ito (distinguishable with the common colour-vision deficiencies), then two of Paul
+/// Tol's muted colours, so ten classes or features get ten colours.
+const CLASS_COLORS: [Color32; 10] = [
     Color32::from_rgb(0, 114, 178),   // blue
     Color32::from_rgb(230, 159, 0),   // orange
     Color32::from_rgb(0, 158, 115),   // bluish green
@@ -12,6 +13,8 @@ const CLASS_COLORS: [Color32; 8] = [
     Color32::from_rgb(213, 94, 0),    // vermillion
     Color32::from_rgb(240, 228, 66),  // yellow
     Color32::from_rgb(120, 120, 120), // grey
+    Color32::from_rgb(170, 68, 153),  // purple
+    Color32::from_rgb(153, 153, 51),  // olive
 ];
 
 /// Colour of class `k`.

@@ -87,6 +87,9 @@ pub struct Slot<K, P, O> {
     /// The key `shown.result` was computed from.
     result_key: Option<K>,
     shown: Shown<P, O>,
+    /// Recent results by key, newest last (see [`Slot::with_cache`]).
+    cache: Vec<(K, Arc<O>)>,
+    cache_size: usize,
 }
 
 impl<K, P, O> Slot<K, P, O>
@@ -102,7 +105,16 @@ where
             submitted: None,
             result_key: None,
             shown: Shown::default(),
+            cache: Vec::new(),
+            cache_size: 0,
         }
+    }
+
+    /// Keep the last `n` results by key: wanting one of them again shows it at once, with no
+    /// job (going back to an earlier setting is instant).
+    pub fn with_cache(mut self, n: usize) -> Self {
+        self.cache_size = n;
+        self
     }
 
     /// Submit the job that `make` builds unless `key` is what was last submitted. Returns
@@ -112,6 +124,19 @@ where
         F: FnOnce(&Job<P>) -> Result<O, JobError> + Send + 'static,
     {
         if self.submitted.as_ref() == Some(&key) {
+            return false;
+        }
+        if let Some(at) = self.cache.iter().position(|(k, _)| *k == key) {
+            let (key, out) = self.cache.remove(at);
+            self.lane.cancel();
+            self.shown.result = Some(Arc::clone(&out));
+            self.shown.partial = None;
+            self.shown.error = None;
+            self.shown.cancelled = false;
+            self.shown.current = true;
+            self.result_key = Some(key.clone());
+            self.submitted = Some(key.clone());
+            self.cache.push((key, out));
             return false;
         }
         self.submit(key, make());
@@ -181,6 +206,15 @@ where
                     self.shown.error = None;
                     self.result_key = self.submitted.clone();
                     self.shown.current = true;
+                    if self.cache_size > 0
+                        && let Some(key) = self.submitted.clone()
+                    {
+                        self.cache.retain(|(k, _)| *k != key);
+                        self.cache.push((key, Arc::clone(&out)));
+                        if self.cache.len() > self.cache_size {
+                            self.cache.remove(0);
+                        }
+                    }
                     Ok(out)
                 }
                 Err(e) => {
@@ -293,6 +327,27 @@ mod tests {
         assert_eq!(*f.result.unwrap(), 2);
         assert!(slot.shown().partial.is_none(), "the stale partial is gone");
         assert!(slot.shown().error.is_none(), "a cancelled job is no error");
+    }
+
+    #[test]
+    fn a_cached_key_is_shown_at_once_without_a_job() {
+        let mut slot: Slot<u32, (), u32> = Slot::new("test-slot-cache", || {}).with_cache(2);
+        slot.want(1, || |_: &Job<()>| Ok(10));
+        finish(&mut slot);
+        slot.want(2, || |_: &Job<()>| Ok(20));
+        finish(&mut slot);
+        // Back to key 1: shown at once (the job that would compute it is never built).
+        let never = || -> fn(&Job<()>) -> Result<u32, JobError> {
+            panic!("no job is built for a cached key")
+        };
+        assert!(!slot.want(1, never));
+        assert_eq!(slot.shown().result.as_deref(), Some(&10));
+        assert!(slot.shown().current && !slot.is_busy());
+        // A third key pushes the oldest (2) out of a cache of two.
+        slot.want(3, || |_: &Job<()>| Ok(30));
+        finish(&mut slot);
+        assert!(slot.want(2, || |_: &Job<()>| Ok(21)));
+        assert_eq!(*finish(&mut slot).result.unwrap(), 21);
     }
 
     #[test]

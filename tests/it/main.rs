@@ -15,3 +15,4 @@ mod svm;
 mod ui;
 mod ui_loss;
 mod ui_model;
+mod ui_path;

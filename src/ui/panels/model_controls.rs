@@ -53,7 +53,7 @@ pub fn model_controls_ui(ui: &mut egui::Ui, cx: &mut Ctx<'_>) {
         Some(crate::estimators::Fitted::Svm(m)) => Some(m.gamma()),
         _ => None,
     };
-    let ModelSettings { spec, fit_on } = &mut cx.settings.model;
+    let ModelSettings { spec, fit_on, .. } = &mut cx.settings.model;
     egui::ComboBox::from_label("Estimator")
         .selected_text(spec.kind.label())
         .show_ui(ui, |ui| {

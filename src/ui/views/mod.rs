@@ -3,6 +3,7 @@
 
 pub mod boundary;
 pub mod loss;
+pub mod path;
 pub mod pca;
 pub mod regression;
 pub mod scatter;

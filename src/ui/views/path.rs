@@ -1,0 +1,215 @@
+//! The regularisation path, linked to the α slider: coefficients against α (one line per
+//! feature), the non-zero count, and the k-fold cross-validated error with its 95 % band, the
+//! best α and the one-standard-error α. A vertical marker stands at the model's α: drag (or
+//! click) in any of the plots to move it, and the α slider and the live model follow; move
+//! the slider and the marker follows, with no recomputation of the path.
+
+use egui::RichText;
+use egui_plot::PlotUi;
+
+use crate::estimators::ModelKind;
+use crate::figure::Figure;
+use crate::figure::builders::{fmt_num, path_figures};
+use crate::state::Command;
+use crate::state::settings::MAX_CV_FOLDS;
+use crate::ui::figure::{figure_ui, from_plot};
+use crate::ui::{Ctx, View, theme};
+
+const ALPHA_TIP: &str = "Drag or click in a plot to set α: the slider and the model follow.\n\
+Elastic net: 1/(2n)‖y − Xw‖² + α·ρ‖w‖₁ + α(1 − ρ)/2‖w‖². Ridge shrinks each eigen-direction by \
+λᵢ/(λᵢ + α); the lasso sets coefficients to exactly 0 one after another as α grows.\n\
+Logistic: Σ log-loss + α/2‖w‖², α = 1/C.";
+const CV_TIP: &str = "k-fold cross-validation on the training rows (shuffled with the split seed, \
+stratified for classes): the mean held-out error and its 95 % t-interval mean ± t·s/√k.\n\
+Best α: the smallest mean error. 1-SE α: the largest α whose mean error is within one standard \
+error of the best — the simplest model the data cannot tell apart from the best.\n\
+A beats B when A's upper 95 % bound is below B's lower bound.";
+
+#[derive(Default)]
+pub struct PathView;
+
+/// The α of the current model, if the estimator has a path.
+fn alpha_of<'a>(cx: &'a mut Ctx<'_>) -> Option<&'a mut f64> {
+    let spec = &mut cx.settings.model.spec;
+    match spec.kind {
+        ModelKind::ElasticNet => Some(&mut spec.elastic_net.alpha),
+        ModelKind::Logistic => Some(&mut spec.logistic.alpha),
+        _ => None,
+    }
+}
+
+impl View for PathView {
+    fn ui(&mut self, ui: &mut egui::Ui, cx: &mut Ctx<'_>) {
+        let Some(alpha_now) = alpha_of(cx).map(|a| *a) else {
+            ui.centered_and_justified(|ui| {
+                ui.label(
+                    "A regularisation path is drawn for the elastic net (lasso, ridge) and \
+                     logistic regression: choose one of them in the Model panel.",
+                )
+            });
+            return;
+        };
+        let running = cx.path.is_busy();
+        let result = cx.path.partial.clone().or_else(|| cx.path.result.clone());
+        let mut new_alpha = None;
+        ui.horizontal(|ui| {
+            let folds = &mut cx.settings.model.cv_folds;
+            ui.add(egui::Slider::new(folds, 2..=MAX_CV_FOLDS).text("CV folds"))
+                .on_hover_text(CV_TIP);
+            if let Some(cv) = result.as_ref().and_then(|r| r.cv.as_ref()) {
+                if let Some(a) = cv.alpha_best
+                    && ui
+                        .button(format!("best α = {}", fmt_num(a)))
+                        .on_hover_text("Set α to the one with the smallest mean CV error")
+                        .clicked()
+                {
+                    new_alpha = Some(a);
+                }
+                if let Some(a) = cv.alpha_1se
+                    && ui
+                        .button(format!("1-SE α = {}", fmt_num(a)))
+                        .on_hover_text(
+                            "Set α to the largest one within one standard error of the best",
+                        )
+                        .clicked()
+                {
+                    new_alpha = Some(a);
+                }
+            }
+            if running {
+                let fraction = cx.path.fraction().unwrap_or(0.0);
+                ui.add(
+                    egui::ProgressBar::new(fraction)
+                        .desired_width(120.0)
+                        .show_percentage(),
+                );
+                if ui
+                    .button("Cancel")
+                    .on_hover_text("Stop computing the path; what is drawn stays")
+                    .clicked()
+                {
+                    cx.commands.push(Command::CancelPath);
+                }
+            } else if cx.path.cancelled
+                && ui
+                    .button("Run again")
+                    .on_hover_text("Compute the path again")
+                    .clicked()
+            {
+                cx.commands.push(Command::RestartPath);
+            }
+        });
+        if let Some(err) = cx.path.error_text() {
+            ui.label(RichText::new(err).color(theme::ERROR));
+        }
+        let Some(r) = result else {
+            if running {
+                ui.centered_and_justified(|ui| ui.spinner());
+            }
+            return;
+        };
+        let n_outputs = r.outputs.len();
+        if n_outputs > 1 {
+            let output = &mut cx.settings.view.path_output;
+            *output = (*output).min(n_outputs - 1);
+            egui::ComboBox::from_label("coefficients of")
+                .selected_text(r.outputs[*output].as_str())
+                .show_ui(ui, |ui| {
+                    for (k, name) in r.outputs.iter().enumerate() {
+                        ui.selectable_value(output, k, name.as_str());
+                    }
+                });
+        }
+        let unconverged = r.converged.iter().filter(|c| !**c).count();
+        let mut summary = format!(
+            "{} α from {} to {} · {} of {} computed · path {:.0} ms",
+            r.alphas.len(),
+            fmt_num(r.alphas.first().copied().unwrap_or(f64::NAN)),
+            fmt_num(r.alphas.last().copied().unwrap_or(f64::NAN)),
+            r.coefs.len(),
+            r.alphas.len(),
+            r.path_ms
+        );
+        if let Some(cv) = &r.cv {
+            summary += &format!(
+                " · {}-fold CV {}/{} folds, {:.0} ms",
+                cv.n_folds, cv.folds_done, cv.n_folds, r.cv_ms
+            );
+        }
+        ui.label(RichText::new(summary).weak())
+            .on_hover_text(ALPHA_TIP);
+        if unconverged > 0 {
+            ui.label(
+                RichText::new(format!(
+                    "{unconverged} α stopped at max_iter without meeting tol: raise max_iter"
+                ))
+                .color(theme::WARNING),
+            );
+        }
+        if !cx.path.current && !running {
+            ui.label(RichText::new("from earlier settings").color(theme::WARNING));
+        }
+        let figs = path_figures(&r, alpha_now, cx.settings.view.path_output);
+        let height = ui.available_height();
+        let link = egui::Id::unique("path-alpha-axis");
+        let cv_h = if figs.cv.is_some() { 0.38 } else { 0.0 };
+        let heights = [height * 0.14, height * (0.84 - cv_h), height * cv_h];
+        for (fig, h) in [Some(&figs.nonzero), Some(&figs.coefs), figs.cv.as_ref()]
+            .into_iter()
+            .zip(heights)
+        {
+            let Some(fig) = fig else { continue };
+            let plot = crate::ui::plot(ui, &fig.id)
+                .height(h.max(60.0))
+                .allow_drag(false)
+                .link_axis(link, [true, false])
+                .label_formatter(|pos| match pos {
+                    egui_plot::HoverPosition::NearDataPoint {
+                        plot_name,
+                        position,
+                        ..
+                    } => Some(format!(
+                        "{plot_name}\nα = {}\n{}",
+                        fmt_num(10f64.powf(position.x)),
+                        fmt_num(position.y)
+                    )),
+                    egui_plot::HoverPosition::Elsewhere { position } => {
+                        Some(format!("α = {}", fmt_num(10f64.powf(position.x))))
+                    }
+                });
+            if let Some(a) = marker_ui(ui, fig, plot) {
+                new_alpha = Some(a);
+            }
+        }
+        if let Some(a) = new_alpha
+            && let Some(alpha) = alpha_of(cx)
+        {
+            *alpha = a;
+        }
+    }
+}
+
+/// Draw one of the path's figures; a press or drag in it asks for the α under the pointer.
+fn marker_ui(ui: &mut egui::Ui, fig: &Figure, plot: egui_plot::Plot<'_>) -> Option<f64> {
+    let response = figure_ui(
+        ui,
+        fig,
+        plot,
+        |_| {},
+        |plot_ui: &mut PlotUi<'_>| {
+            let r = plot_ui.response();
+            if r.dragged() || r.clicked() || r.drag_started() {
+                // Not `pointer_coordinate()`: it subtracts the drag delta to follow a pan, and
+                // this plot does not pan.
+                let pos = r.interact_pointer_pos()?;
+                Some(plot_ui.transform().value_from_position(pos).x)
+            } else {
+                None
+            }
+        },
+    );
+    response
+        .inner
+        .map(|x| from_plot(&fig.x, x))
+        .filter(|a| a.is_finite() && *a > 0.0)
+}
