@@ -165,6 +165,8 @@ pub enum Command {
     Inspect(DataArgs),
     /// Fit a model and print its parameters and metrics: one JSON object.
     Fit(Box<FitArgs>),
+    /// Regularisation path (and k-fold CV along it): one JSON object or a CSV table.
+    Path(Box<PathArgs>),
 }
 
 /// Which data to use: a built-in (`--dataset`) or a file (`--data`).
@@ -292,6 +294,7 @@ pub fn run(command: &Command, out: &mut dyn std::io::Write) -> Result<(), CliErr
             let v = fit_json(args)?;
             writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
         }
+        Command::Path(args) => path_out(args, out)?,
     }
     Ok(())
 }
@@ -571,6 +574,185 @@ fn fit_json(args: &FitArgs) -> Result<Value, CliError> {
         v["cv"] = json!(cv);
     }
     Ok(v)
+}
+
+/// `--format`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    #[default]
+    Json,
+    Csv,
+}
+
+/// The models that have a regularisation path.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum PathModelArg {
+    Elasticnet,
+    Lasso,
+    Ridge,
+    Logistic,
+}
+
+/// `ridgeline path`: coefficients along a grid of α, and the CV error along it.
+#[derive(Debug, Args, Clone)]
+pub struct PathArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// The model.
+    #[arg(long, value_enum)]
+    pub model: PathModelArg,
+    /// Elastic net: share of L1 in the penalty (lasso 1, ridge 0).
+    #[arg(long)]
+    pub l1_ratio: Option<f64>,
+    /// Number of α of the automatic grid.
+    #[arg(long, default_value_t = 100)]
+    pub n_alphas: usize,
+    /// Smallest α of the automatic grid, as a share of α_max.
+    #[arg(long, default_value_t = 1e-3, conflicts_with = "alphas")]
+    pub eps: f64,
+    /// The α values instead of the automatic grid (comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "A1,A2,…")]
+    pub alphas: Option<Vec<f64>>,
+    /// k-fold cross-validation along the path (shuffled with --seed, stratified for classes).
+    #[arg(long, value_name = "K")]
+    pub cv: Option<usize>,
+    /// Most solver iterations per α.
+    #[arg(long, default_value_t = 1000)]
+    pub max_iter: u64,
+    /// Solver tolerance.
+    #[arg(long, default_value_t = 1e-4)]
+    pub tol: f64,
+    /// Hold out this share of rows (seeded, stratified): the path uses the rest.
+    #[arg(long, value_name = "F")]
+    pub test_size: Option<f64>,
+    /// Fit on the raw features instead of z-scores.
+    #[arg(long)]
+    pub no_standardize: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Json)]
+    pub format: FormatArg,
+}
+
+fn check_test_size(test_size: Option<f64>) -> Result<f64, CliError> {
+    match test_size {
+        Some(f) if !(f.is_finite() && (0.0..=0.9).contains(&f)) => Err(CliError(format!(
+            "--test-size must be in [0, 0.9], got {f}"
+        ))),
+        f => Ok(f.unwrap_or(0.0)),
+    }
+}
+
+fn path_out(args: &PathArgs, out: &mut dyn std::io::Write) -> Result<(), CliError> {
+    use crate::analysis::path::{AlphaGrid, PathModel, PathRequest, regularization_path};
+    let model = match (args.model, args.l1_ratio) {
+        (PathModelArg::Elasticnet, r) => PathModel::ElasticNet {
+            l1_ratio: r.unwrap_or(0.5),
+        },
+        (PathModelArg::Lasso, None) => PathModel::lasso(),
+        (PathModelArg::Ridge, None) => PathModel::ridge(),
+        (PathModelArg::Logistic, None) => PathModel::Logistic,
+        (m, Some(_)) => {
+            return Err(CliError(format!(
+                "--l1-ratio is fixed for --model {}",
+                format!("{m:?}").to_lowercase()
+            )));
+        }
+    };
+    let test_fraction = check_test_size(args.test_size)?;
+    let request = PathRequest {
+        model,
+        grid: match &args.alphas {
+            Some(a) => AlphaGrid::Given(a.clone()),
+            None => AlphaGrid::Auto {
+                n_alphas: args.n_alphas,
+                eps: args.eps,
+            },
+        },
+        cv_folds: args.cv,
+        seed: args.data.seed,
+        standardize: !args.no_standardize,
+        max_iter: args.max_iter,
+        tol: args.tol,
+    };
+    request.validate()?;
+    let loaded = args.data.load()?;
+    let ds = build_dataset(&loaded.table, &loaded.roles)?;
+    let prep = PrepSettings {
+        test_fraction,
+        seed: args.data.seed,
+        stratify: true,
+        standardize: !args.no_standardize,
+    };
+    let split = split(&ds.target, &prep);
+    if let Some(k) = args.cv
+        && k > split.train.len()
+    {
+        return Err(CliError(format!(
+            "--cv {k} needs at least {k} rows, got {}",
+            split.train.len()
+        )));
+    }
+    let r = regularization_path(&ds, &split.train, &request, &Progress::new(), &mut |_| {})?;
+    match args.format {
+        FormatArg::Json => {
+            let mut v = json!({
+                "model": r.model,
+                "n_samples": split.train.len(),
+                "features": r.features,
+                "outputs": r.outputs,
+                "alphas": r.alphas,
+                "coefs": r.coefs,
+                "intercepts": r.intercepts,
+                "n_nonzero": r.n_nonzero,
+                "converged": r.converged,
+                "load_ms": round3(loaded.load_ms),
+                "path_ms": round3(r.path_ms),
+            });
+            if let Some(l1) = r.l1_ratio {
+                v["l1_ratio"] = json!(l1);
+            }
+            if let Some(cv) = &r.cv {
+                v["cv_metric"] = json!(cv.metric);
+                v["cv_folds"] = json!(cv.n_folds);
+                v["cv_mean"] = json!(cv.mean);
+                v["cv_lo"] = json!(cv.lo);
+                v["cv_hi"] = json!(cv.hi);
+                v["alpha_best"] = json!(cv.alpha_best);
+                v["alpha_1se"] = json!(cv.alpha_1se);
+                v["cv_ms"] = json!(round3(r.cv_ms));
+            }
+            writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+        }
+        FormatArg::Csv => {
+            let mut w = csv::Writer::from_writer(out);
+            let mut header = vec!["alpha".to_string(), "n_nonzero".to_string()];
+            for o in &r.outputs {
+                for f in &r.features {
+                    header.push(if r.outputs.len() > 1 {
+                        format!("{o}:{f}")
+                    } else {
+                        f.clone()
+                    });
+                }
+            }
+            if r.cv.is_some() {
+                header.extend(["cv_mean", "cv_lo", "cv_hi"].map(String::from));
+            }
+            w.write_record(&header)?;
+            for (i, alpha) in r.alphas.iter().enumerate() {
+                let mut row = vec![alpha.to_string(), r.n_nonzero[i].to_string()];
+                row.extend(r.coefs[i].iter().map(|c| c.to_string()));
+                if let Some(cv) = &r.cv {
+                    for v in [&cv.mean, &cv.lo, &cv.hi] {
+                        row.push(v.get(i).map_or(String::new(), |x| x.to_string()));
+                    }
+                }
+                w.write_record(&row)?;
+            }
+            w.flush()?;
+        }
+    }
+    Ok(())
 }
 
 fn round3(ms: f64) -> f64 {

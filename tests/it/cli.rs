@@ -357,3 +357,162 @@ fn a_bad_window_argument_is_one_line_and_exit_2() {
     );
     assert_one_line_error(&ridgeline(&["--view", "bogus"]), "bogus");
 }
+
+/// A 4-row file whose lasso α_max is worked out by hand: with population-σ z-scores,
+/// z₁ = (x₁ − 2.5)/√1.25 and centred y = (−2, 0, −1, 3), z₁ᵀy = (3 + 0 − 0.5 + 4.5)/√1.25 =
+/// 7/√1.25, z₂ᵀy = 2 + 0 + 1 + 3 = 6 < 7/√1.25, so α_max = max|zⱼᵀy|/(n·ρ) = 7/(4√1.25).
+fn tiny_regression() -> tempfile::NamedTempFile {
+    let mut f = tempfile::Builder::new().suffix(".csv").tempfile().unwrap();
+    std::io::Write::write_all(&mut f, b"x1,x2,y\n1,0,1\n2,1,3\n3,0,2\n4,1,6\n").unwrap();
+    f
+}
+
+#[test]
+fn path_starts_at_the_hand_worked_alpha_max_on_a_log_grid() {
+    let f = tiny_regression();
+    let file = f.path().to_str().unwrap();
+    let v = json(&ridgeline(&[
+        "path",
+        "--data",
+        file,
+        "--task",
+        "regression",
+        "--model",
+        "lasso",
+        "--n-alphas",
+        "5",
+    ]));
+    let alpha_max = 7.0 / (4.0 * 1.25f64.sqrt());
+    let alphas: Vec<f64> = serde_json::from_value(v["alphas"].clone()).unwrap();
+    assert_eq!(alphas.len(), 5);
+    for (k, a) in alphas.iter().enumerate() {
+        // α_max down to α_max·1e-3, evenly spaced in log10: a factor 10^-0.75 per step.
+        let expected = alpha_max * 10f64.powf(-0.75 * k as f64);
+        assert!(
+            (a / expected - 1.0).abs() < 1e-9,
+            "α[{k}] = {a}, not {expected}"
+        );
+    }
+    assert_eq!(v["coefs"][0], serde_json::json!([0.0, 0.0]));
+    assert_eq!(v["n_nonzero"][0], 0);
+    assert!(v["path_ms"].as_f64().unwrap() >= 0.0);
+    assert!(v.get("cv_mean").is_none(), "no CV unless asked");
+
+    // Just below α_max only x₁ (the larger |zⱼᵀy|) has left zero.
+    let just = format!("{},{}", alpha_max * 1.0001, alpha_max * 0.9999);
+    let v = json(&ridgeline(&[
+        "path",
+        "--data",
+        file,
+        "--task",
+        "regression",
+        "--model",
+        "lasso",
+        "--alphas",
+        &just,
+        "--tol",
+        "1e-10",
+    ]));
+    assert_eq!(v["coefs"][0], serde_json::json!([0.0, 0.0]));
+    let w = v["coefs"][1].as_array().unwrap();
+    assert!(
+        w[0].as_f64().unwrap() > 0.0 && w[1].as_f64().unwrap() == 0.0,
+        "{w:?}"
+    );
+}
+
+#[test]
+fn path_with_cv_reports_the_band_and_the_chosen_alphas_and_csv_has_a_row_per_alpha() {
+    let v = json(&ridgeline(&[
+        "path",
+        "--dataset",
+        "diabetes",
+        "--model",
+        "elasticnet",
+        "--l1-ratio",
+        "0.5",
+        "--n-alphas",
+        "20",
+        "--cv",
+        "5",
+    ]));
+    let mean: Vec<f64> = serde_json::from_value(v["cv_mean"].clone()).unwrap();
+    let lo: Vec<f64> = serde_json::from_value(v["cv_lo"].clone()).unwrap();
+    let hi: Vec<f64> = serde_json::from_value(v["cv_hi"].clone()).unwrap();
+    let alphas: Vec<f64> = serde_json::from_value(v["alphas"].clone()).unwrap();
+    assert_eq!((mean.len(), lo.len(), hi.len()), (20, 20, 20));
+    assert!((0..20).all(|i| lo[i] <= mean[i] && mean[i] <= hi[i]));
+    // The best α has the smallest mean CV error; the 1-SE α is at least as large.
+    let best = v["alpha_best"].as_f64().unwrap();
+    let i_best = alphas.iter().position(|&a| a == best).unwrap();
+    assert!(mean.iter().all(|&m| m >= mean[i_best]));
+    assert!(v["alpha_1se"].as_f64().unwrap() >= best);
+    assert_eq!(v["cv_metric"], "mse");
+    assert_eq!(v["l1_ratio"], 0.5);
+
+    let out = ridgeline(&[
+        "path",
+        "--dataset",
+        "diabetes",
+        "--model",
+        "ridge",
+        "--n-alphas",
+        "7",
+        "--format",
+        "csv",
+    ]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 8, "a header and one row per α");
+    assert!(lines[0].starts_with("alpha,n_nonzero,age,sex,"));
+    assert_eq!(lines[1].split(',').count(), 2 + 10);
+}
+
+#[test]
+fn path_bad_input_is_one_line() {
+    assert_one_line_error(
+        &ridgeline(&[
+            "path",
+            "--dataset",
+            "diabetes",
+            "--model",
+            "ridge",
+            "--l1-ratio",
+            "0.5",
+        ]),
+        "--l1-ratio is fixed",
+    );
+    assert_one_line_error(
+        &ridgeline(&[
+            "path",
+            "--dataset",
+            "diabetes",
+            "--model",
+            "lasso",
+            "--cv",
+            "1",
+        ]),
+        "at least 2",
+    );
+    assert_one_line_error(
+        &ridgeline(&[
+            "path",
+            "--dataset",
+            "diabetes",
+            "--model",
+            "lasso",
+            "--alphas",
+            "1,-1",
+        ]),
+        ">= 0",
+    );
+    assert_one_line_error(
+        &ridgeline(&["path", "--dataset", "iris", "--model", "lasso"]),
+        "regression",
+    );
+    assert_one_line_error(
+        &ridgeline(&["path", "--dataset", "diabetes", "--model", "svm"]),
+        "svm",
+    );
+}
