@@ -348,6 +348,13 @@ pub fn pca_figures(view: &ModelView) -> Option<(Figure, Figure)> {
 pub fn scree_figure(ratio: &[f64]) -> Figure {
     let mut y = Axis::new("share of the variance");
     y.include = vec![0.0, 1.0];
+    let mut x = Axis::new("component");
+    // Position k is PCk (position 0 is unused).
+    x.categories = Some(
+        std::iter::once(String::new())
+            .chain((1..=ratio.len()).map(|k| format!("PC{k}")))
+            .collect(),
+    );
     let mut cum = 0.0;
     let cumulative = ratio
         .iter()
@@ -360,7 +367,7 @@ pub fn scree_figure(ratio: &[f64]) -> Figure {
     Figure::new(
         "scree",
         "Scree: share of the total variance, and cumulative",
-        Axis::new("component"),
+        x,
         y,
     )
     .with(Item::Bars(Bars {

@@ -40,11 +40,21 @@ pub fn figure_ui<R>(
     for &v in &fig.x.include {
         plot = plot.include_x(to_plot(&fig.x, v));
     }
+    // Decades on log axes; 1-2-5 steps on linear ones, so every axis gets several labels.
     if fig.x.log {
-        plot = plot.x_axis_formatter(|mark, _| log_tick(mark.value));
+        plot = plot
+            .x_grid_spacer(egui_plot::log_grid_spacer(10))
+            .x_axis_formatter(|mark, _| log_tick(mark.value));
     }
     if fig.y.log {
-        plot = plot.y_axis_formatter(|mark, _| log_tick(mark.value));
+        plot = plot
+            .y_grid_spacer(egui_plot::log_grid_spacer(10))
+            .y_axis_formatter(|mark, _| log_tick(mark.value));
+    }
+    if let Some(names) = fig.x.categories.clone() {
+        plot = plot
+            .x_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 5.0, 10.0]))
+            .x_axis_formatter(move |mark, _| category(&names, mark.value));
     }
     if let Some(names) = fig.y.categories.clone() {
         plot = plot
@@ -71,6 +81,50 @@ pub fn figure_ui<R>(
         .response
         .widget_info(|| egui::WidgetInfo::labeled(egui::accesskit::Role::Figure, true, &name));
     shown
+}
+
+/// Grid marks at multiples of 1, 2 and 5 × 10ᵏ (egui_plot's default has only powers of ten,
+/// which leaves an axis spanning less than two decades with one or two labels). Each mark's
+/// step is the largest of the candidate steps it is a multiple of, so coarser marks are drawn
+/// (and labelled) more strongly.
+pub fn nice_grid_spacer(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
+    let (min, max) = input.bounds;
+    let base = input.base_step_size;
+    if !(min.is_finite() && max.is_finite() && base.is_finite() && base > 0.0 && max > min) {
+        return Vec::new();
+    }
+    let mut steps = Vec::with_capacity(4);
+    let mut e = base.log10().floor() as i32 - 1;
+    while steps.len() < 4 {
+        for m in [1.0, 2.0, 5.0] {
+            let s = m * 10f64.powi(e);
+            if s >= base && steps.len() < 4 {
+                steps.push(s);
+            }
+        }
+        e += 1;
+    }
+    let finest = steps[0];
+    let (first, last) = ((min / finest).ceil(), (max / finest).floor());
+    if !(last - first).is_finite() || last - first > 10_000.0 {
+        return Vec::new();
+    }
+    let mut marks = Vec::new();
+    let mut i = first;
+    while i <= last {
+        let value = i * finest;
+        let step_size = steps[1..]
+            .iter()
+            .copied()
+            .filter(|s| {
+                let r = value / s;
+                (r - r.round()).abs() < 1e-6
+            })
+            .fold(finest, f64::max);
+        marks.push(egui_plot::GridMark { value, step_size });
+        i += 1.0;
+    }
+    marks
 }
 
 fn axis_label(axis: &Axis) -> String {
@@ -387,6 +441,34 @@ pub fn to_svg(fig: &Figure, width: f64, height: f64) -> String {
 mod tests {
     use super::*;
     use crate::figure::{Line, Tone};
+
+    #[test]
+    fn the_grid_steps_by_one_two_five() {
+        // 0..15 with a finest allowed step of 0.3: steps 0.5, 1, 2, 5.
+        let marks = nice_grid_spacer(egui_plot::GridInput {
+            bounds: (0.0, 15.0),
+            base_step_size: 0.3,
+        });
+        assert_eq!(marks.len(), 31);
+        let step_of = |v: f64| {
+            marks
+                .iter()
+                .find(|m| (m.value - v).abs() < 1e-12)
+                .unwrap()
+                .step_size
+        };
+        assert_eq!(step_of(0.5), 0.5);
+        assert_eq!(step_of(3.0), 1.0);
+        assert_eq!(step_of(4.0), 2.0);
+        assert_eq!(step_of(10.0), 5.0);
+        assert!(
+            nice_grid_spacer(egui_plot::GridInput {
+                bounds: (1.0, f64::NAN),
+                base_step_size: 0.1,
+            })
+            .is_empty()
+        );
+    }
 
     #[test]
     fn svg_maps_the_data_range_onto_the_frame() {
