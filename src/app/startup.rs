@@ -42,6 +42,13 @@ impl RidgelineApp {
         let jobs = Computations::new(move || repaint_ctx.request_repaint());
         let mut settings = startup.restored.clone().unwrap_or_default();
         let mut startup_notice = None;
+        let notes = settings.sanitize();
+        if !notes.is_empty() {
+            startup_notice = Some(format!(
+                "saved settings out of range were reset to defaults: {}",
+                notes.join("; ")
+            ));
+        }
         if let Some(source) = startup.source.clone() {
             if source != settings.source {
                 settings.forget_columns();
@@ -50,10 +57,14 @@ impl RidgelineApp {
         } else if let Source::File(path) = &settings.source
             && !path.exists()
         {
-            startup_notice = Some(format!(
+            let vanished = format!(
                 "{} is no longer there: opened the default dataset instead",
                 path.display()
-            ));
+            );
+            startup_notice = Some(match startup_notice.take() {
+                Some(other) => format!("{other}. {vanished}"),
+                None => vanished,
+            });
             settings.source = Source::default();
             settings.forget_columns();
         }
@@ -97,11 +108,13 @@ impl RidgelineApp {
         cc: &eframe::CreationContext<'_>,
         args: &GuiArgs,
     ) -> Result<Self, String> {
+        let mut notice = None;
         let restored = if args.fresh {
             None
         } else {
-            cc.storage
-                .and_then(|s| eframe::get_value::<Settings>(s, SETTINGS_KEY))
+            let (restored, n) = restore(cc.storage, eframe::storage_dir("ridgeline"));
+            notice = n;
+            restored
         };
         let source = match (&args.data, &args.dataset) {
             (Some(path), _) => Some(Source::File(path.clone())),
@@ -112,7 +125,7 @@ impl RidgelineApp {
             None => (None, None),
             Some(m) => (Some(m.kind()), m.l1_ratio()),
         };
-        Ok(Self::new(
+        let mut app = Self::new(
             &cc.egui_ctx,
             Startup {
                 restored,
@@ -124,8 +137,70 @@ impl RidgelineApp {
                 l1_ratio,
                 all_features: args.all_features,
             },
-        ))
+        );
+        // `--fresh` is for one run: the saved session stays as it was.
+        if args.fresh {
+            app.rt.persist = false;
+        }
+        if let Some(text) = notice {
+            app.rt.startup_notice = Some(match app.rt.startup_notice.take() {
+                Some(other) => format!("{other}. {text}"),
+                None => text,
+            });
+            app.rt.status = app.rt.startup_notice.clone().map(|text| Status {
+                level: Level::Warning,
+                text,
+            });
+        }
+        Ok(app)
     }
+}
+
+/// The saved settings, made safe to use, and what the user should be told about them. A
+/// settings text that cannot be read is copied aside (with the time in its name) before the
+/// defaults replace it on exit, so nothing the user had is lost without a word.
+pub(super) fn restore(
+    storage: Option<&dyn eframe::Storage>,
+    aside_dir: Option<PathBuf>,
+) -> (Option<Settings>, Option<String>) {
+    let Some(storage) = storage else {
+        return (None, None);
+    };
+    let Some(text) = storage.get_string(SETTINGS_KEY) else {
+        return (None, None);
+    };
+    match eframe::get_value::<Settings>(storage, SETTINGS_KEY) {
+        // Values out of range are brought back by `RidgelineApp::new`, which says so.
+        Some(settings) => (Some(settings), None),
+        None => {
+            let kept = keep_aside(&text, aside_dir);
+            let notice = match kept {
+                Ok(path) => format!(
+                    "the saved settings could not be read: started from defaults; the old \
+                     settings are kept in {}",
+                    path.display()
+                ),
+                Err(e) => format!(
+                    "the saved settings could not be read (started from defaults), nor kept \
+                     aside: {e}"
+                ),
+            };
+            (None, Some(notice))
+        }
+    }
+}
+
+/// Write unreadable settings to `settings-unreadable-<unix seconds>.ron` in `dir` (eframe's
+/// storage folder for this app).
+fn keep_aside(text: &str, dir: Option<PathBuf>) -> Result<PathBuf, String> {
+    let dir = dir.ok_or("no storage folder")?;
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let path = dir.join(format!("settings-unreadable-{secs}.ron"));
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(path)
 }
 
 /// The model a `--model` value names, with the l1_ratio that lasso and ridge preset.

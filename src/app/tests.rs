@@ -1,6 +1,7 @@
 //! The app without a window: jobs, panics, persistence.
 
 use super::*;
+use crate::data::Source;
 use crate::estimators::ModelKind;
 use crate::state::{DataView, ModelView};
 use crate::worker::JobError;
@@ -121,4 +122,94 @@ fn settings_are_saved_and_restored_through_eframe_storage() {
     let mut untouched = MemoryStorage::default();
     eframe::App::save(&mut shot, &mut untouched);
     assert!(untouched.0.is_empty());
+}
+
+#[test]
+fn settings_out_of_range_are_reset_with_a_notice_and_the_app_runs() {
+    use crate::data::builtin::Builtin;
+    use crate::data::generate::Generator;
+    let ctx = egui::Context::default();
+    let mut bad = Settings::default();
+    bad.source = Source::Builtin(Builtin::Generated {
+        kind: Generator::Moons,
+        n: 0,
+        noise: f64::NAN,
+        seed: 3,
+    });
+    bad.prep.test_fraction = f64::INFINITY;
+    bad.model.spec.svm.c = -1.0;
+    bad.model.spec.elastic_net.l1_ratio = 7.0;
+    bad.model.cv_folds = 0;
+    bad.recent_files = (0..100_000)
+        .map(|i| format!("/tmp/f{i}.csv").into())
+        .collect();
+    let mut app = RidgelineApp::new(
+        &ctx,
+        Startup {
+            restored: Some(bad),
+            ..Default::default()
+        },
+    );
+    let s = &app.settings;
+    assert_eq!(
+        s.source,
+        Source::Builtin(Builtin::Generated {
+            kind: Generator::Moons,
+            n: 20,
+            noise: Generator::Moons.default_noise(),
+            seed: 3,
+        })
+    );
+    assert_eq!(s.prep.test_fraction, 0.25);
+    assert_eq!(s.model.spec.svm.c, 1.0);
+    assert_eq!(s.model.spec.elastic_net.l1_ratio, 0.5);
+    assert_eq!(s.model.cv_folds, 5);
+    assert_eq!(s.recent_files.len(), crate::state::settings::MAX_RECENT);
+    let status = app.rt.status.clone().expect("a notice");
+    assert_eq!(status.level, Level::Warning);
+    for word in [
+        "sample count 0",
+        "noise NaN",
+        "test share inf",
+        "SVM: C",
+        "100000 recent",
+    ] {
+        assert!(
+            status.text.contains(word),
+            "{word} missing from {}",
+            status.text
+        );
+    }
+    // …and the app runs on the repaired settings, the notice staying visible.
+    settle(&mut app, &ctx);
+    assert_eq!(app.prepared().unwrap().dataset.n_rows(), 20);
+    assert!(
+        app.rt
+            .status
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("reset to defaults")
+    );
+}
+
+#[test]
+fn unreadable_settings_are_kept_aside_and_said_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut storage = MemoryStorage::default();
+    let garbage = "(source: Builtin(Generated(kind: Moons, n: ))) ]] not ron";
+    eframe::Storage::set_string(&mut storage, SETTINGS_KEY, garbage.to_string());
+    let (restored, notice) =
+        super::startup::restore(Some(&storage), Some(dir.path().to_path_buf()));
+    assert!(restored.is_none());
+    let notice = notice.unwrap();
+    assert!(notice.contains("could not be read"), "{notice}");
+    let kept: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(kept.len(), 1);
+    let path = kept[0].as_ref().unwrap().path();
+    assert!(notice.contains(&path.display().to_string()));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), garbage);
+    // Nothing saved at all: nothing to say.
+    let (none, quiet) = super::startup::restore(Some(&MemoryStorage::default()), None);
+    assert!(none.is_none() && quiet.is_none());
 }

@@ -120,6 +120,54 @@ impl Settings {
         self.view.first_column = 0;
     }
 
+    /// Bring every value into the range the app can use (saved settings may come from an
+    /// older version, a hand edit or a crash). Returns one note per value it had to change.
+    pub fn sanitize(&mut self) -> Vec<String> {
+        use crate::data::builtin::{Builtin, MAX_GENERATED};
+        let mut notes = Vec::new();
+        if let Source::Builtin(Builtin::Generated { kind, n, noise, .. }) = &mut self.source {
+            if !(20..=MAX_GENERATED).contains(n) {
+                notes.push(format!("sample count {n}"));
+                *n = (*n).clamp(20, MAX_GENERATED);
+            }
+            if !(noise.is_finite() && (0.0..=4.0).contains(noise)) {
+                notes.push(format!("noise {noise}"));
+                *noise = kind.default_noise();
+            }
+        }
+        let prep = &mut self.prep;
+        if !(prep.test_fraction.is_finite() && (0.0..=0.9).contains(&prep.test_fraction)) {
+            notes.push(format!("test share {}", prep.test_fraction));
+            prep.test_fraction = PrepSettings::default().test_fraction;
+        }
+        let spec = &mut self.model.spec;
+        if let Err(e) = spec.svm.validate() {
+            notes.push(format!("SVM: {e}"));
+            spec.svm = Default::default();
+        }
+        if let Err(e) = spec.logistic.validate() {
+            notes.push(format!("logistic regression: {e}"));
+            spec.logistic = Default::default();
+        }
+        if let Err(e) = spec.elastic_net.validate() {
+            notes.push(format!("elastic net: {e}"));
+            spec.elastic_net = Default::default();
+        }
+        if let Err(e) = spec.pca.validate() {
+            notes.push(format!("PCA: {e}"));
+            spec.pca = Default::default();
+        }
+        if !(2..=MAX_CV_FOLDS).contains(&self.model.cv_folds) {
+            notes.push(format!("CV folds {}", self.model.cv_folds));
+            self.model.cv_folds = ModelSettings::default().cv_folds;
+        }
+        if self.recent_files.len() > MAX_RECENT {
+            notes.push(format!("{} recent files", self.recent_files.len()));
+            self.recent_files.truncate(MAX_RECENT);
+        }
+        notes
+    }
+
     /// Put a file at the top of the recent list.
     pub fn remember_file(&mut self, path: &std::path::Path) {
         self.recent_files.retain(|p| p != path);
