@@ -129,13 +129,15 @@ fn settings_out_of_range_are_reset_with_a_notice_and_the_app_runs() {
     use crate::data::builtin::Builtin;
     use crate::data::generate::Generator;
     let ctx = egui::Context::default();
-    let mut bad = Settings::default();
-    bad.source = Source::Builtin(Builtin::Generated {
-        kind: Generator::Moons,
-        n: 0,
-        noise: f64::NAN,
-        seed: 3,
-    });
+    let mut bad = Settings {
+        source: Source::Builtin(Builtin::Generated {
+            kind: Generator::Moons,
+            n: 0,
+            noise: f64::NAN,
+            seed: 3,
+        }),
+        ..Default::default()
+    };
     bad.prep.test_fraction = f64::INFINITY;
     bad.model.spec.svm.c = -1.0;
     bad.model.spec.elastic_net.l1_ratio = 7.0;
