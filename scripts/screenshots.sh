@@ -21,3 +21,9 @@ shot lasso-diabetes --dataset diabetes --model lasso
 shot pca-iris --dataset iris --model pca --all-features
 shot scatter-winequality --dataset winequality --view scatter
 shot table-winequality --dataset winequality --view table
+shot loss-logistic-iris --dataset iris --model logistic --view loss
+shot loss-svm-moons --dataset moons --model svm --view loss
+shot path-lasso-diabetes --dataset diabetes --model lasso --view path
+shot path-elasticnet-winequality --dataset winequality --model elasticnet --view path \
+  --task regression
+shot path-logistic-iris --dataset iris --model logistic --view path --all-features

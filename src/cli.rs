@@ -54,6 +54,9 @@ pub struct GuiArgs {
     /// Which estimator to show.
     #[arg(long, value_name = "M", value_enum)]
     pub model: Option<ModelArg>,
+    /// Treat the target as classes or as a regression target (default: auto).
+    #[arg(long, value_name = "TASK", value_enum)]
+    pub task: Option<TaskArg>,
     /// Fit on every feature instead of the two shown ones.
     #[arg(long)]
     pub all_features: bool,

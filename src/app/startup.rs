@@ -33,6 +33,8 @@ pub struct Startup {
     pub l1_ratio: Option<f64>,
     /// `--all-features`.
     pub all_features: bool,
+    /// `--task`.
+    pub task: Option<crate::data::dataset::TaskChoice>,
 }
 
 impl RidgelineApp {
@@ -79,6 +81,9 @@ impl RidgelineApp {
         }
         if startup.all_features {
             settings.model.fit_on = FitOn::AllFeatures;
+        }
+        if let Some(task) = startup.task {
+            settings.roles.task = task;
         }
         let screenshot = startup.screenshot.map(ScreenshotState::new);
         Self {
@@ -136,6 +141,7 @@ impl RidgelineApp {
                 model,
                 l1_ratio,
                 all_features: args.all_features,
+                task: args.task.map(Into::into),
             },
         );
         // `--fresh` is for one run: the saved session stays as it was.
