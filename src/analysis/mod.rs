@@ -1,5 +1,6 @@
 //! Pure functions over data and fitted models: metrics, decision grids, curves. No egui here.
 
+pub mod bias_variance;
 pub mod contour;
 pub mod curves;
 pub mod cv;
