@@ -1,6 +1,7 @@
 //! Pure functions over data and fitted models: metrics, decision grids, curves. No egui here.
 
 pub mod bias_variance;
+pub mod compare;
 pub mod contour;
 pub mod curves;
 pub mod cv;
