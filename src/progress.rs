@@ -4,13 +4,15 @@
 //! draws a progress bar and a Cancel button. The job calls [`Progress::set`] / [`Progress::add`]
 //! now and then and checks [`Progress::is_cancelled`] between chunks of work.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 #[derive(Debug, Default)]
 pub struct Progress {
     done: AtomicU64,
     total: AtomicU64,
-    cancelled: AtomicBool,
+    /// Shared with every [`Progress::child`].
+    cancelled: Arc<AtomicBool>,
 }
 
 /// Returned by a job that noticed [`Progress::is_cancelled`].
@@ -53,6 +55,17 @@ impl Progress {
         self.cancelled.load(Ordering::Relaxed)
     }
 
+    /// A progress with counters of its own that is cancelled whenever this one is: for the
+    /// inner steps of a job (a fit inside a loop over folds sets its own counters, which must
+    /// not overwrite the job's progress bar, but must stop when the job is cancelled).
+    pub fn child(&self) -> Progress {
+        Progress {
+            done: AtomicU64::new(0),
+            total: AtomicU64::new(0),
+            cancelled: Arc::clone(&self.cancelled),
+        }
+    }
+
     /// `Err(Cancelled)` once [`Self::cancel`] was called: use with `?` between chunks.
     pub fn check(&self) -> Result<(), Cancelled> {
         if self.is_cancelled() {
@@ -84,5 +97,20 @@ mod tests {
         assert!(p.check().is_ok());
         p.cancel();
         assert_eq!(p.check(), Err(Cancelled));
+    }
+
+    #[test]
+    fn a_child_has_its_own_counters_and_shares_cancellation() {
+        let p = Progress::new();
+        p.set_total(10);
+        p.set(5);
+        let c = p.child();
+        c.set_total(1);
+        c.set(1);
+        assert_eq!(p.fraction(), Some(0.5));
+        assert!(c.check().is_ok());
+        p.cancel();
+        assert_eq!(c.check(), Err(Cancelled));
+        assert!(p.child().is_cancelled());
     }
 }
