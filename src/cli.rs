@@ -57,6 +57,9 @@ pub struct GuiArgs {
     /// Treat the target as classes or as a regression target (default: auto).
     #[arg(long, value_name = "TASK", value_enum)]
     pub task: Option<TaskArg>,
+    /// Which curve the Curves view shows.
+    #[arg(long, value_name = "CURVE", value_enum)]
+    pub curve: Option<CurveArg>,
     /// Fit on every feature instead of the two shown ones.
     #[arg(long)]
     pub all_features: bool,
@@ -71,6 +74,7 @@ pub enum ViewArg {
     Model,
     Loss,
     Path,
+    Curves,
     #[value(alias = "data")]
     Scatter,
     Table,
@@ -82,8 +86,30 @@ impl ViewArg {
             ViewArg::Model => crate::state::Tab::Model,
             ViewArg::Loss => crate::state::Tab::Loss,
             ViewArg::Path => crate::state::Tab::Path,
+            ViewArg::Curves => crate::state::Tab::Curves,
             ViewArg::Scatter => crate::state::Tab::Scatter,
             ViewArg::Table => crate::state::Tab::Table,
+        }
+    }
+}
+
+/// `--curve`: the curves of the Curves view.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CurveArg {
+    Validation,
+    Learning,
+    BiasVariance,
+    Compare,
+}
+
+impl From<CurveArg> for crate::state::settings::CurveKind {
+    fn from(c: CurveArg) -> Self {
+        use crate::state::settings::CurveKind;
+        match c {
+            CurveArg::Validation => CurveKind::Validation,
+            CurveArg::Learning => CurveKind::Learning,
+            CurveArg::BiasVariance => CurveKind::BiasVariance,
+            CurveArg::Compare => CurveKind::Compare,
         }
     }
 }

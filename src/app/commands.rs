@@ -36,6 +36,8 @@ impl RidgelineApp {
             Command::RestartLoss => self.rt.jobs.loss.forget(),
             Command::CancelPath => self.rt.jobs.path.cancel(),
             Command::RestartPath => self.rt.jobs.path.forget(),
+            Command::CancelCurve => self.rt.jobs.cancel_curve(self.settings.view.curve),
+            Command::RestartCurve => self.rt.jobs.forget_curve(self.settings.view.curve),
             Command::Undo => self.undo(),
         }
     }

@@ -8,6 +8,14 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use crate::analysis::live::{self, FitOn, LiveRequest};
+use crate::analysis::bias_variance::{
+    BiasVarianceCurve, BootstrapSettings, bias_variance_curve, default_alphas as bv_default_alphas,
+};
+use crate::analysis::compare::{Comparison, compare};
+use crate::analysis::curves::{
+    LearningCurve, Param, ValidationCurve, default_fractions, learning_curve, validation_curve,
+};
+use crate::analysis::folds::{CvSettings, live_subset, subset};
 use crate::analysis::loss::{LossCurve, loss_curve_of_fit};
 use crate::analysis::path::{AlphaGrid, PathModel, PathRequest, PathResult, path_of_fit};
 use crate::data::dataset::{build_dataset, resolve_column};
@@ -15,9 +23,9 @@ use crate::data::prep::split;
 use crate::data::stats::{ColumnStats, column_stats};
 use crate::data::{Source, Table, load_source};
 use crate::error::Error;
-use crate::estimators::ModelKind;
+use crate::estimators::{ModelKind, ModelSpec};
 use crate::state::results::MAX_DRAWN_POINTS;
-use crate::state::settings::MAX_CV_FOLDS;
+use crate::state::settings::{CurveKind, MAX_CV_FOLDS};
 use crate::state::{DataRequest, DataView, Level, ModelView, Prepared, Status, Tab};
 use crate::worker::{Job, JobError, Slot};
 
@@ -49,6 +57,25 @@ pub struct Computations {
     /// The regularisation path with its cross-validated error, filled α by α. Its key leaves
     /// α out: dragging α moves the marker, never recomputes the path.
     pub path: Slot<PathKey, PathResult, PathResult>,
+    /// The Curves tab: one slot per curve, each computed while it is on screen.
+    pub validation: Slot<CurveKey, ValidationCurve, ValidationCurve>,
+    pub learning: Slot<CurveKey, LearningCurve, LearningCurve>,
+    pub bias_variance: Slot<CurveKey, BiasVarianceCurve, BiasVarianceCurve>,
+    pub compare: Slot<CurveKey, Comparison, Comparison>,
+}
+
+/// What a curve was computed from: the data, the rows and features of the live fit, the
+/// model (with the swept parameter at a fixed value, so moving it only moves the marker), the
+/// folds, and what is swept or compared.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CurveKey {
+    pub data: u64,
+    pub live: LiveRequest,
+    pub spec: ModelSpec,
+    pub folds: usize,
+    pub seed: u64,
+    pub param: Option<Param>,
+    pub pinned: Option<ModelSpec>,
 }
 
 /// What a path was computed from: the data, the features and the path request (which has
@@ -67,18 +94,51 @@ impl Computations {
             data: Slot::new("ridgeline-data", repaint.clone()),
             model: Slot::new("ridgeline-model", repaint.clone()),
             loss: Slot::new("ridgeline-loss", repaint.clone()),
-            path: Slot::new("ridgeline-path", repaint).with_cache(8),
+            path: Slot::new("ridgeline-path", repaint.clone()).with_cache(8),
+            validation: Slot::new("ridgeline-validation", repaint.clone()).with_cache(8),
+            learning: Slot::new("ridgeline-learning", repaint.clone()).with_cache(8),
+            bias_variance: Slot::new("ridgeline-bias-variance", repaint.clone()).with_cache(8),
+            compare: Slot::new("ridgeline-compare", repaint).with_cache(8),
         }
     }
 
     pub fn is_busy(&self) -> bool {
-        self.data.is_busy() || self.model.is_busy() || self.loss.is_busy() || self.path.is_busy()
+        self.data.is_busy()
+            || self.model.is_busy()
+            || self.loss.is_busy()
+            || self.path.is_busy()
+            || self.validation.is_busy()
+            || self.learning.is_busy()
+            || self.bias_variance.is_busy()
+            || self.compare.is_busy()
+    }
+
+    pub fn cancel_curve(&mut self, kind: CurveKind) {
+        match kind {
+            CurveKind::Validation => self.validation.cancel(),
+            CurveKind::Learning => self.learning.cancel(),
+            CurveKind::BiasVariance => self.bias_variance.cancel(),
+            CurveKind::Compare => self.compare.cancel(),
+        }
+    }
+
+    pub fn forget_curve(&mut self, kind: CurveKind) {
+        match kind {
+            CurveKind::Validation => self.validation.forget(),
+            CurveKind::Learning => self.learning.forget(),
+            CurveKind::BiasVariance => self.bias_variance.forget(),
+            CurveKind::Compare => self.compare.forget(),
+        }
     }
 
     pub fn poll_model(&mut self) {
         self.model.poll();
         self.loss.poll();
         self.path.poll();
+        self.validation.poll();
+        self.learning.poll();
+        self.bias_variance.poll();
+        self.compare.poll();
     }
 }
 
@@ -230,6 +290,9 @@ impl RidgelineApp {
         if self.settings.view.tab == Tab::Path {
             self.want_path(&for_loss, data, &fine_request);
         }
+        if self.settings.view.tab == Tab::Curves && !dragging {
+            self.want_curve(&for_loss, data, &fine_request);
+        }
         if self.settings.view.tab == Tab::Loss {
             // The loss curve needs no map: its key leaves the grid out, so dragging (a coarse
             // map) does not restart it.
@@ -309,6 +372,117 @@ impl RidgelineApp {
                 )?)
             }
         });
+    }
+}
+
+impl RidgelineApp {
+    /// Submit the curve on screen when what it depends on changed. Not while a slider is
+    /// dragged: k-fold work for every position of the hand would only be cancelled.
+    fn want_curve(&mut self, prepared: &Arc<Prepared>, data: u64, live: &LiveRequest) {
+        let view = &self.settings.view;
+        let model = &self.settings.model;
+        let mut live = live.clone();
+        live.grid_size = 0;
+        let mut key = CurveKey {
+            data,
+            live: live.clone(),
+            spec: model.spec.clone(),
+            folds: model.cv_folds.clamp(2, MAX_CV_FOLDS),
+            seed: self.settings.prep.seed,
+            param: None,
+            pinned: None,
+        };
+        let cv = CvSettings {
+            folds: key.folds,
+            seed: key.seed,
+            standardize: self.settings.prep.standardize,
+        };
+        let prepared = Arc::clone(prepared);
+        let jobs = &mut self.rt.jobs;
+        match view.curve {
+            CurveKind::Validation => {
+                let params = Param::of(&model.spec);
+                let Some(param) = view
+                    .curve_param
+                    .filter(|p| params.contains(p))
+                    .or_else(|| params.first().copied())
+                else {
+                    return;
+                };
+                let values = param.default_values(prepared.dataset.n_features());
+                // The key holds the parameter at the grid's first value: moving the current
+                // value moves the marker, not the curve.
+                if param.apply(&mut key.spec, values[0]).is_err() {
+                    return;
+                }
+                key.param = Some(param);
+                let spec = model.spec.clone();
+                jobs.validation.want(key, move || {
+                    move |job: &Job<ValidationCurve>| {
+                        let ds = live_subset(&prepared.dataset, &prepared.split, &live)?;
+                        let emit = &mut |c: &ValidationCurve| job.emit(c.clone());
+                        Ok(validation_curve(&ds, &spec, param, &values, &cv, job, emit)?)
+                    }
+                });
+            }
+            CurveKind::Learning => {
+                let spec = model.spec.clone();
+                jobs.learning.want(key, move || {
+                    move |job: &Job<LearningCurve>| {
+                        let ds = live_subset(&prepared.dataset, &prepared.split, &live)?;
+                        let emit = &mut |c: &LearningCurve| job.emit(c.clone());
+                        Ok(learning_curve(
+                            &ds,
+                            &spec,
+                            &default_fractions(),
+                            &cv,
+                            job,
+                            emit,
+                        )?)
+                    }
+                });
+            }
+            CurveKind::BiasVariance => {
+                key.spec.elastic_net.alpha = 1.0;
+                let spec = model.spec.clone();
+                let boots = BootstrapSettings {
+                    seed: key.seed,
+                    standardize: cv.standardize,
+                    ..Default::default()
+                };
+                jobs.bias_variance.want(key, move || {
+                    move |job: &Job<BiasVarianceCurve>| {
+                        let d = live::design(&prepared.dataset, &prepared.split, &live)?;
+                        let all: Vec<usize> = (0..prepared.dataset.n_rows()).collect();
+                        let ds = subset(&prepared.dataset, &all, &d.features);
+                        let emit = &mut |c: &BiasVarianceCurve| job.emit(c.clone());
+                        Ok(bias_variance_curve(
+                            &ds,
+                            &prepared.split,
+                            &spec,
+                            &bv_default_alphas(),
+                            &boots,
+                            job,
+                            emit,
+                        )?)
+                    }
+                });
+            }
+            CurveKind::Compare => {
+                let Some(a) = model.pinned.clone() else {
+                    return;
+                };
+                key.pinned = Some(a.clone());
+                let b = model.spec.clone();
+                jobs.compare.want(key, move || {
+                    move |job: &Job<Comparison>| {
+                        let ds = live_subset(&prepared.dataset, &prepared.split, &live)?;
+                        let emit = &mut |c: &Comparison| job.emit(c.clone());
+                        Ok(compare(&ds, &a, &b, &cv, job, emit)?)
+                    }
+                });
+            }
+        }
     }
 }
 

@@ -35,6 +35,8 @@ pub struct Startup {
     pub all_features: bool,
     /// `--task`.
     pub task: Option<crate::data::dataset::TaskChoice>,
+    /// `--curve`.
+    pub curve: Option<crate::state::settings::CurveKind>,
 }
 
 impl RidgelineApp {
@@ -84,6 +86,9 @@ impl RidgelineApp {
         }
         if let Some(task) = startup.task {
             settings.roles.task = task;
+        }
+        if let Some(curve) = startup.curve {
+            settings.view.curve = curve;
         }
         let screenshot = startup.screenshot.map(ScreenshotState::new);
         Self {
@@ -142,6 +147,7 @@ impl RidgelineApp {
                 l1_ratio,
                 all_features: args.all_features,
                 task: args.task.map(Into::into),
+                curve: args.curve.map(Into::into),
             },
         );
         // `--fresh` is for one run: the saved session stays as it was.

@@ -586,6 +586,183 @@ pub fn path_figures(
     }
 }
 
+/// A mean line and its 95 % band over `xs` (points with a NaN are left out of the line).
+fn band_items(name: &str, xs: &[f64], band: &crate::analysis::folds::Band, tone: Tone) -> [Item; 2] {
+    let n = xs.len().min(band.mean.len());
+    [
+        Item::Band(super::Band {
+            name: format!("{name}, 95 % interval"),
+            x: xs[..n].to_vec(),
+            lower: band.lo[..n].to_vec(),
+            upper: band.hi[..n].to_vec(),
+            tone,
+        }),
+        Item::Line(Line {
+            name: format!("{name} (mean of folds)"),
+            points: xs[..n]
+                .iter()
+                .zip(&band.mean[..n])
+                .map(|(&x, &y)| [x, y])
+                .collect(),
+            tone,
+            width: 2.0,
+            dashed: false,
+        }),
+    ]
+}
+
+fn current_rule(name: String, value: f64) -> Item {
+    Item::Rule(Rule {
+        name,
+        value,
+        vertical: true,
+        tone: Tone::Boundary,
+        dashed: false,
+    })
+}
+
+/// Train and cross-validated score against the swept parameter, with the current value.
+pub fn validation_figure(c: &crate::analysis::curves::ValidationCurve, current: f64) -> Figure {
+    let mut x = Axis::new(c.param.label());
+    x.log = c.param.is_log();
+    let mut fig = Figure::new(
+        "validation_curve",
+        format!(
+            "Validation curve: {} against {} ({}-fold CV)",
+            c.metric,
+            c.param.label(),
+            c.folds
+        ),
+        x,
+        Axis::new(c.metric),
+    );
+    fig.items
+        .extend(band_items("train", &c.values, &c.bands.train, Tone::Class(0)));
+    fig.items
+        .extend(band_items("CV", &c.values, &c.bands.cv, Tone::Class(1)));
+    fig.push(current_rule(
+        format!("{} = {}", c.param.label(), fmt_num(current)),
+        current,
+    ));
+    fig
+}
+
+/// Train and cross-validated error against the training-set size m.
+pub fn learning_figure(c: &crate::analysis::curves::LearningCurve) -> Figure {
+    let xs: Vec<f64> = c.sizes.iter().map(|&m| m as f64).collect();
+    let mut fig = Figure::new(
+        "learning_curve",
+        format!(
+            "Learning curve: {} against the training-set size m ({}-fold CV)",
+            c.error_metric, c.folds
+        ),
+        Axis::new("training rows m"),
+        Axis::new(c.error_metric),
+    );
+    fig.items
+        .extend(band_items("train", &xs, &c.bands.train_error, Tone::Class(0)));
+    fig.items
+        .extend(band_items("CV", &xs, &c.bands.cv_error, Tone::Class(1)));
+    fig.x.include = vec![0.0];
+    fig.y.include = vec![0.0];
+    fig
+}
+
+/// Bias², variance, their sum and the measured test MSE against α: the sum lies on the
+/// measured MSE (MSE = bias² + variance, the noise inside the bias² when y is the truth).
+pub fn bias_variance_figure(
+    c: &crate::analysis::bias_variance::BiasVarianceCurve,
+    alpha_now: f64,
+) -> Figure {
+    let mut x = Axis::new("α");
+    x.log = true;
+    let line = |name: &str, ys: &[f64], tone: Tone, width: f32, dashed: bool| {
+        Item::Line(Line {
+            name: name.into(),
+            points: c.alphas.iter().zip(ys).map(|(&a, &y)| [a, y]).collect(),
+            tone,
+            width,
+            dashed,
+        })
+    };
+    let mut fig = Figure::new(
+        "bias_variance",
+        format!(
+            "Bias–variance over {} bootstrap fits, {} test rows",
+            c.boots, c.n_test
+        ),
+        x,
+        Axis::new("squared error"),
+    )
+    .with(line("bias²", &c.bias2, Tone::Class(0), 2.0, false))
+    .with(line("variance", &c.variance, Tone::Class(1), 2.0, false))
+    .with(line("bias² + variance", &c.sum, Tone::Class(2), 2.0, true))
+    .with(Item::Markers(Markers {
+        name: "measured test MSE".into(),
+        points: c.alphas.iter().zip(&c.mse).map(|(&a, &m)| [a, m]).collect(),
+        tone: Tone::Class(5),
+        radius: 4.0,
+        filled: false,
+    }));
+    fig.y.include = vec![0.0];
+    fig.push(current_rule(format!("α = {}", fmt_num(alpha_now)), alpha_now));
+    fig
+}
+
+/// A against B: each fold's error, and each mean with its 95 % normal interval.
+pub fn compare_figure(c: &crate::analysis::compare::Comparison) -> Figure {
+    let k = c.a.folds.len();
+    let mut x = Axis::new("");
+    let mean_at = (k + 2) as f64;
+    let mut names: Vec<String> = std::iter::once(String::new())
+        .chain((1..=k).map(|f| format!("fold {f}")))
+        .collect();
+    names.push(String::new());
+    names.push("mean ± 95 %".into());
+    x.categories = Some(names);
+    let mut fig = Figure::new(
+        "compare",
+        format!("{} of A and B on the same {} folds", c.error_metric, k),
+        x,
+        Axis::new(c.error_metric),
+    );
+    for (arm, name, tone, shift) in [
+        (&c.a, "A (pinned)", Tone::Class(0), -0.12),
+        (&c.b, "B (current)", Tone::Class(1), 0.12),
+    ] {
+        fig.push(Item::Markers(Markers {
+            name: name.into(),
+            points: arm
+                .folds
+                .iter()
+                .enumerate()
+                .map(|(f, &e)| [(f + 1) as f64 + shift, e])
+                .collect(),
+            tone,
+            radius: 4.0,
+            filled: true,
+        }));
+        fig.push(Item::Line(Line {
+            name: name.into(),
+            points: vec![
+                [mean_at + shift, arm.ci95[0]],
+                [mean_at + shift, arm.ci95[1]],
+            ],
+            tone,
+            width: 3.0,
+            dashed: false,
+        }));
+        fig.push(Item::Markers(Markers {
+            name: name.into(),
+            points: vec![[mean_at + shift, arm.mean]],
+            tone,
+            radius: 6.0,
+            filled: true,
+        }));
+    }
+    fig
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -23,6 +23,10 @@ pub enum Command {
     CancelPath,
     /// Compute the path again after it was cancelled.
     RestartPath,
+    /// Stop computing the curve on screen (what was drawn so far stays).
+    CancelCurve,
+    /// Compute the curve on screen again after it was cancelled.
+    RestartCurve,
     /// Undo the last change of settings.
     Undo,
 }

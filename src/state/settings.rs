@@ -24,6 +24,8 @@ pub enum Tab {
     Loss,
     /// The regularisation path: coefficients and cross-validated error against α.
     Path,
+    /// Validation and learning curves, the bias–variance decomposition, A against B.
+    Curves,
     Scatter,
     Table,
 }
@@ -31,8 +33,22 @@ pub enum Tab {
 impl Tab {
     /// Whether the view shows the live fit (and so needs the model controls beside it).
     pub fn shows_model(self) -> bool {
-        matches!(self, Tab::Model | Tab::Loss | Tab::Path)
+        matches!(self, Tab::Model | Tab::Loss | Tab::Path | Tab::Curves)
     }
+}
+
+/// Which curve the Curves tab shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CurveKind {
+    /// Train and CV score against one parameter.
+    #[default]
+    Validation,
+    /// Train and CV error against the training-set size m.
+    Learning,
+    /// Bias², variance and test MSE against α (regression).
+    BiasVariance,
+    /// A pinned configuration against the current one, on the same folds.
+    Compare,
 }
 
 /// How the data table shows the data.
@@ -58,6 +74,9 @@ pub struct ViewSettings {
     pub loss_log_y: bool,
     /// The path view's output (class) for multinomial logistic regression.
     pub path_output: usize,
+    /// The Curves tab's curve, and the parameter of the validation curve.
+    pub curve: CurveKind,
+    pub curve_param: Option<crate::analysis::curves::Param>,
 }
 
 /// The estimator and how it is fitted and validated.
@@ -68,6 +87,8 @@ pub struct ModelSettings {
     pub fit_on: FitOn,
     /// k of the k-fold cross-validation in the window (path, curves).
     pub cv_folds: usize,
+    /// Configuration A of the comparison ("pin"), compared with the current one (B).
+    pub pinned: Option<ModelSpec>,
 }
 
 impl Default for ModelSettings {
@@ -76,6 +97,7 @@ impl Default for ModelSettings {
             spec: ModelSpec::default(),
             fit_on: FitOn::default(),
             cv_folds: 5,
+            pinned: None,
         }
     }
 }

@@ -127,6 +127,33 @@ pub fn nice_grid_spacer(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark>
     marks
 }
 
+/// Draw `fig` in a plot that does not pan: a press or a drag in it picks the x under the
+/// pointer (in the figure's own units, so 10^x on a log axis). The views use it for markers
+/// that the hand moves (α on a path, a parameter on a validation curve).
+pub fn pick_x_ui(ui: &mut egui::Ui, fig: &Figure, plot: egui_plot::Plot<'_>) -> Option<f64> {
+    let response = figure_ui(
+        ui,
+        fig,
+        plot.allow_drag(false),
+        |_| {},
+        |plot_ui: &mut PlotUi<'_>| {
+            let r = plot_ui.response();
+            if r.dragged() || r.clicked() || r.drag_started() {
+                // Not `pointer_coordinate()`: it subtracts the drag delta to follow a pan,
+                // and this plot does not pan.
+                let pos = r.interact_pointer_pos()?;
+                Some(plot_ui.transform().value_from_position(pos).x)
+            } else {
+                None
+            }
+        },
+    );
+    response
+        .inner
+        .map(|x| from_plot(&fig.x, x))
+        .filter(|x| x.is_finite())
+}
+
 fn axis_label(axis: &Axis) -> String {
     if axis.log && !axis.label.is_empty() {
         format!("{} (log scale)", axis.label)

@@ -12,6 +12,9 @@ use std::sync::Arc;
 
 use egui::{Color32, RichText};
 
+use crate::analysis::bias_variance::BiasVarianceCurve;
+use crate::analysis::compare::Comparison;
+use crate::analysis::curves::{LearningCurve, ValidationCurve};
 use crate::analysis::loss::LossCurve;
 use crate::analysis::path::PathResult;
 use crate::state::{Command, DataView, Level, ModelView, Prepared, Settings, Status, Tab};
@@ -27,6 +30,10 @@ pub struct Ctx<'a> {
     pub model: &'a Shown<(), ModelView>,
     pub loss: &'a Shown<LossCurve, LossCurve>,
     pub path: &'a Shown<PathResult, PathResult>,
+    pub validation: &'a Shown<ValidationCurve, ValidationCurve>,
+    pub learning: &'a Shown<LearningCurve, LearningCurve>,
+    pub bias_variance: &'a Shown<BiasVarianceCurve, BiasVarianceCurve>,
+    pub compare: &'a Shown<Comparison, Comparison>,
     /// Why the model settings cannot be fitted as they are.
     pub param_error: Option<&'a str>,
     pub status: Option<&'a Status>,
@@ -69,6 +76,7 @@ pub struct Views {
     pub table: views::table::TableView,
     pub loss: views::loss::LossView,
     pub path: views::path::PathView,
+    pub curves: views::curves::CurvesView,
 }
 
 fn quiet_plots_id() -> egui::Id {
@@ -138,6 +146,7 @@ pub fn app_ui(ui: &mut egui::Ui, views: &mut Views, cx: &mut Ctx<'_>) {
         Tab::Model => views::model_tab_ui(ui, views, cx),
         Tab::Loss => views.loss.ui(ui, cx),
         Tab::Path => views.path.ui(ui, cx),
+        Tab::Curves => views.curves.ui(ui, cx),
         Tab::Scatter => views.scatter.ui(ui, cx),
         Tab::Table => views.table.ui(ui, cx),
     });
@@ -157,6 +166,10 @@ fn top_bar_ui(ui: &mut egui::Ui, cx: &mut Ctx<'_>) {
         ui.selectable_value(tab, Tab::Path, "Path")
             .on_hover_text(
                 "The regularisation path: every coefficient and the cross-validated error against α; drag the marker to set α",
+            );
+        ui.selectable_value(tab, Tab::Curves, "Curves")
+            .on_hover_text(
+                "Validation and learning curves, the bias–variance decomposition, and A against B — all by k-fold cross-validation",
             );
         ui.selectable_value(tab, Tab::Scatter, "Scatter")
             .on_hover_text("Two features against each other, coloured by the target");

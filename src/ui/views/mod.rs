@@ -2,6 +2,7 @@
 //! from the [`Ctx`]; the figures they show are built by [`crate::figure::builders`].
 
 pub mod boundary;
+pub mod curves;
 pub mod loss;
 pub mod path;
 pub mod pca;

@@ -5,14 +5,12 @@
 //! the slider and the marker follows, with no recomputation of the path.
 
 use egui::RichText;
-use egui_plot::PlotUi;
 
 use crate::estimators::ModelKind;
-use crate::figure::Figure;
 use crate::figure::builders::{fmt_num, path_figures};
 use crate::state::Command;
 use crate::state::settings::MAX_CV_FOLDS;
-use crate::ui::figure::{figure_ui, from_plot};
+use crate::ui::figure::pick_x_ui;
 use crate::ui::{Ctx, View, theme};
 
 const ALPHA_TIP: &str = "Drag or click in a plot to set α: the slider and the model follow.\n\
@@ -161,7 +159,6 @@ impl View for PathView {
             let Some(fig) = fig else { continue };
             let plot = crate::ui::plot(ui, &fig.id)
                 .height(h.max(60.0))
-                .allow_drag(false)
                 .link_axis(link, [true, false])
                 .label_formatter(|pos| match pos {
                     egui_plot::HoverPosition::NearDataPoint {
@@ -177,7 +174,7 @@ impl View for PathView {
                         Some(format!("α = {}", fmt_num(10f64.powf(position.x))))
                     }
                 });
-            if let Some(a) = marker_ui(ui, fig, plot) {
+            if let Some(a) = pick_x_ui(ui, fig, plot).filter(|a| *a > 0.0) {
                 new_alpha = Some(a);
             }
         }
@@ -187,29 +184,4 @@ impl View for PathView {
             *alpha = a;
         }
     }
-}
-
-/// Draw one of the path's figures; a press or drag in it asks for the α under the pointer.
-fn marker_ui(ui: &mut egui::Ui, fig: &Figure, plot: egui_plot::Plot<'_>) -> Option<f64> {
-    let response = figure_ui(
-        ui,
-        fig,
-        plot,
-        |_| {},
-        |plot_ui: &mut PlotUi<'_>| {
-            let r = plot_ui.response();
-            if r.dragged() || r.clicked() || r.drag_started() {
-                // Not `pointer_coordinate()`: it subtracts the drag delta to follow a pan, and
-                // this plot does not pan.
-                let pos = r.interact_pointer_pos()?;
-                Some(plot_ui.transform().value_from_position(pos).x)
-            } else {
-                None
-            }
-        },
-    );
-    response
-        .inner
-        .map(|x| from_plot(&fig.x, x))
-        .filter(|a| a.is_finite() && *a > 0.0)
 }
