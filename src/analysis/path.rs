@@ -53,7 +53,7 @@ use crossbeam_channel::{Receiver, RecvTimeoutError, TryRecvError};
 use ndarray::{Array2, ArrayView2, Axis};
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::cv::{fold_of_rows, mean_ci95};
+use crate::analysis::cv::{fold_of_rows, t975};
 use crate::analysis::metrics;
 use crate::data::prep::Standardizer;
 use crate::data::{Dataset, Target};
@@ -282,10 +282,14 @@ pub struct CvCurve {
 }
 
 /// Summarise `scores[i]` = the fold errors at α number i (α descending): mean, 95 % Student-t
-/// interval ([`mean_ci95`]), standard error, the best α and the one-standard-error α.
-/// `None` for no α or no folds.
+/// interval (as [`crate::analysis::cv::mean_ci95`]), standard error, the best α and the
+/// one-standard-error α. `None` for no α, no folds, or rows of different lengths.
 pub fn summarize_cv(scores: &[Vec<f64>]) -> Option<CvCurve> {
-    if scores.is_empty() || scores.iter().any(|s| s.is_empty()) {
+    if scores.is_empty()
+        || scores
+            .iter()
+            .any(|s| s.is_empty() || s.len() != scores[0].len())
+    {
         return None;
     }
     let m = scores.len();
@@ -297,17 +301,20 @@ pub fn summarize_cv(scores: &[Vec<f64>]) -> Option<CvCurve> {
         index_best: 0,
         index_1se: 0,
     };
+    // mean_ci95's interval, with the t quantile computed once (all α have the same k).
+    let k = scores[0].len();
+    let t = if k < 2 { 0.0 } else { t975(k - 1) };
     for s in scores {
-        let (mean, [lo, hi]) = mean_ci95(s);
         let k = s.len();
+        let mean = s.iter().sum::<f64>() / k as f64;
         let se = if k < 2 {
             0.0
         } else {
             (s.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (k - 1) as f64 / k as f64).sqrt()
         };
         c.mean.push(mean);
-        c.lo.push(lo);
-        c.hi.push(hi);
+        c.lo.push(mean - t * se);
+        c.hi.push(mean + t * se);
         c.se.push(se);
     }
     let key = |v: f64| if v.is_nan() { f64::INFINITY } else { v };
@@ -655,13 +662,17 @@ fn run_fold(
     let x_train = scaler.transform(ds.x.select(Axis(0), &train_rows).view());
     let x_test = scaler.transform(ds.x.select(Axis(0), &test_rows).view());
     let problem = Problem::new(x_train, &sub_target(target, &train), req)?;
-    let y_test = sub_target(target, &test);
+    let test = TestFold {
+        xt: x_test.t().as_standard_layout().into_owned(),
+        x: x_test,
+        y: sub_target(target, &test),
+    };
     let mut out = FoldOut {
         scores: Vec::with_capacity(alphas.len()),
         converged: Vec::with_capacity(alphas.len()),
     };
     problem.path(alphas, req, stop, &mut |fit| {
-        out.scores.push(fit.score(x_test.view(), &y_test));
+        out.scores.push(fit.score(&test));
         out.converged.push(fit.converged);
         stop.progress.add(1);
         Ok(())
@@ -687,25 +698,40 @@ impl AlphaFit {
     }
 
     /// Held-out error: MSE for the elastic net, mean log-loss for logistic.
-    fn score(&self, x: ArrayView2<f64>, y: &Target) -> f64 {
-        match (y, &self.logistic) {
+    fn score(&self, test: &TestFold) -> f64 {
+        match (&test.y, &self.logistic) {
             (Target::Values(v), _) => {
-                let pred: Vec<f64> = x
-                    .rows()
-                    .into_iter()
-                    .map(|row| {
-                        self.intercept[0]
-                            + row.iter().zip(&self.coef).map(|(a, b)| a * b).sum::<f64>()
-                    })
-                    .collect();
-                metrics::mse(v, &pred)
+                // r = y − b − Σⱼ wⱼ·xⱼ over contiguous test columns (this runs k × |grid| times).
+                let mut r: Vec<f64> = v.iter().map(|y| y - self.intercept[0]).collect();
+                let m = r.len();
+                let xt = test.xt.as_slice().unwrap_or(&[]);
+                for (col, &w) in xt.chunks_exact(m.max(1)).zip(&self.coef) {
+                    if w != 0.0 {
+                        for (ri, x) in r.iter_mut().zip(col) {
+                            *ri -= w * x;
+                        }
+                    }
+                }
+                if r.is_empty() {
+                    return f64::NAN;
+                }
+                r.iter().map(|e| e * e).sum::<f64>() / r.len() as f64
             }
             (Target::Classes { y, .. }, Some(model)) => {
-                metrics::log_loss(y, model.predict_proba(x).view())
+                metrics::log_loss(y, model.predict_proba(test.x.view()).view())
             }
             (Target::Classes { .. }, None) => f64::NAN,
         }
     }
+}
+
+/// A fold's held-out rows, standardised with the fold's training statistics.
+struct TestFold {
+    /// m × p.
+    x: Array2<f64>,
+    /// p × m, row-major: each feature's test values contiguous.
+    xt: Array2<f64>,
+    y: Target,
 }
 
 /// One problem along the grid: the elastic net's prepared data, or logistic's.
