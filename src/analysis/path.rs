@@ -38,7 +38,9 @@
 //! Fenchel dual of the L2 part (valid for ρ < 1; for ridge the first gives no useful bound, which
 //! is why linfa's ridge fits never meet their tolerance). The gap is written so that no term of
 //! the size of ‖y‖² cancels, and the incremental Xᵀr (or r) is recomputed every 16 sweeps and
-//! before declaring convergence: rounding drift otherwise stalls tolerances below ~1e-12. With p ≤ 2048 and n ≥ p the sweeps use the Gram matrix XᵀX/n (O(p²) per sweep),
+//! before declaring convergence: rounding drift otherwise stalls tolerances below ~1e-12.
+//! Plain least squares (α = 0) has no usable gap: it runs `max_iter`
+//! sweeps and reports `converged = false`. With p ≤ 2048 and n ≥ p the sweeps use the Gram matrix XᵀX/n (O(p²) per sweep),
 //! otherwise a residual vector (O(n·p)). Logistic paths call [`fit_logistic`] (linfa's L-BFGS)
 //! once per α, without warm start.
 //!
