@@ -39,11 +39,15 @@ pub fn mean_ci95(scores: &[f64]) -> (f64, [f64; 2]) {
         return (mean, [mean, mean]);
     }
     let var = scores.iter().map(|s| (s - mean).powi(2)).sum::<f64>() / (k - 1) as f64;
-    let t = StudentsT::new(0.0, 1.0, (k - 1) as f64)
-        .map(|d| d.inverse_cdf(0.975))
-        .unwrap_or(f64::NAN);
-    let half = t * (var / k as f64).sqrt();
+    let half = t975(k - 1) * (var / k as f64).sqrt();
     (mean, [mean - half, mean + half])
+}
+
+/// The 0.975 quantile of Student's t with `df` degrees of freedom (NaN for df = 0).
+pub fn t975(df: usize) -> f64 {
+    StudentsT::new(0.0, 1.0, df as f64)
+        .map(|d| d.inverse_cdf(0.975))
+        .unwrap_or(f64::NAN)
 }
 
 /// Assign each of `n` rows to one of `k` folds: shuffled with `seed`, and for classes dealt

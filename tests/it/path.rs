@@ -629,3 +629,35 @@ fn multinomial_logistic_path_has_a_block_per_class() {
     // petal length (feature 2) pushes towards virginica and away from setosa
     assert!(r.coef(2, 2).unwrap()[2] > 0.0 && r.coef(2, 0).unwrap()[2] < 0.0);
 }
+
+#[test]
+fn called_from_a_one_thread_rayon_pool_the_folds_still_run() {
+    // The caller is the pool's only worker: waiting on the folds must run them there rather
+    // than block (a deadlock otherwise). The result is the same as from an ordinary thread.
+    let ds = diabetes();
+    let req = PathRequest {
+        cv_folds: Some(3),
+        grid: AlphaGrid::Auto {
+            n_alphas: 10,
+            eps: 1e-3,
+        },
+        ..PathRequest::new(PathModel::ElasticNet { l1_ratio: 0.7 })
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    let mut emits = 0;
+    let inside = pool.install(|| {
+        regularization_path(&ds, &all_rows(&ds), &req, &Progress::new(), &mut |_| {
+            emits += 1
+        })
+        .unwrap()
+    });
+    let outside = run(&ds, &req);
+    assert_eq!(emits, 10 + 3);
+    assert_eq!(inside.coefs, outside.coefs);
+    let (a, b) = (inside.cv.unwrap(), outside.cv.unwrap());
+    assert_eq!(a.fold_scores, b.fold_scores);
+    assert_eq!(a.folds_done, 3);
+}
