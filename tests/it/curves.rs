@@ -14,7 +14,8 @@ use ridgeline::analysis::curves::{
     LearningCurve, Param, ValidationCurve, learning_curve, validation_curve,
 };
 use ridgeline::analysis::cv::{cross_validate, fold_of_rows};
-use ridgeline::analysis::folds::{CvSettings, subset};
+use ridgeline::analysis::folds::{CvSettings, live_subset, subset};
+use ridgeline::analysis::live::{FitOn, LiveRequest};
 use ridgeline::data::builtin::{Builtin, RealDataset};
 use ridgeline::data::dataset::{BuildReport, Roles, build_dataset};
 use ridgeline::data::prep::Split;
@@ -623,4 +624,29 @@ fn subset_keeps_the_chosen_rows_and_features() {
     };
     assert_eq!(y, &vec![2, 0, 1]);
     assert_eq!(iris.x.select(Axis(0), &[0]).row(0)[1], s.x[[1, 1]]);
+}
+
+#[test]
+fn live_subset_is_the_shown_pair_on_the_training_rows() {
+    let iris = real(RealDataset::Iris);
+    let split = Split {
+        train: (0..150).filter(|i| i % 5 != 0).collect(),
+        test: (0..150).filter(|i| i % 5 == 0).collect(),
+    };
+    let req = LiveRequest {
+        spec: logistic(1.0),
+        fit_on: FitOn::ShownPair,
+        axes: (2, 0),
+        grid_size: 0,
+        standardize: true,
+        max_svm_rows: None,
+    };
+    let s = live_subset(&iris, &split, &req).unwrap();
+    assert_eq!(s.x.dim(), (120, 2));
+    assert_eq!(
+        s.x[[0, 0]],
+        iris.x[[1, 2]],
+        "unscaled, row 1 first (row 0 is a test row)"
+    );
+    assert_eq!(s.x[[119, 1]], iris.x[[149, 0]]);
 }
