@@ -9,6 +9,8 @@ use std::time::Instant;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde_json::{Value, json};
 
+use crate::analysis::curves::{self, Param};
+use crate::analysis::folds::{Bands, CvSettings};
 use crate::analysis::live::{self, FitOn, LiveRequest};
 use crate::data::builtin::{Builtin, RealDataset};
 use crate::data::dataset::{Roles, TaskChoice, build_dataset, resolve_column};
@@ -196,6 +198,8 @@ pub enum Command {
     Fit(Box<FitArgs>),
     /// Regularisation path (and k-fold CV along it): one JSON object or a CSV table.
     Path(Box<PathArgs>),
+    /// A validation or learning curve by k-fold cross-validation: one JSON object (or CSV).
+    Curve(Box<CurveArgs>),
 }
 
 /// Which data to use: a built-in (`--dataset`) or a file (`--data`).
@@ -324,6 +328,13 @@ pub fn run(command: &Command, out: &mut dyn std::io::Write) -> Result<(), CliErr
             writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
         }
         Command::Path(args) => path_out(args, out)?,
+        Command::Curve(args) => {
+            let v = curve_json(args)?;
+            match args.format {
+                FormatArg::Json => writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?,
+                FormatArg::Csv => write!(out, "{}", curve_csv(&v))?,
+            }
+        }
     }
     Ok(())
 }
@@ -369,6 +380,22 @@ fn inspect_json(loaded: &Loaded) -> Result<Value, CliError> {
 pub struct FitArgs {
     #[command(flatten)]
     pub data: DataArgs,
+    #[command(flatten)]
+    pub params: ModelArgs,
+    /// k-fold cross-validation (shuffled with --seed, stratified for classes).
+    #[arg(long, value_name = "K")]
+    pub cv: Option<usize>,
+    /// Hold out this share of rows (seeded, shuffled, stratified) and report test metrics.
+    #[arg(long, value_name = "F")]
+    pub test_size: Option<f64>,
+    /// Fit on the raw features instead of z-scores.
+    #[arg(long)]
+    pub no_standardize: bool,
+}
+
+/// The model and its parameters, shared by `fit` and `curve`.
+#[derive(Debug, Args, Clone)]
+pub struct ModelArgs {
     /// The model.
     #[arg(long, value_enum)]
     pub model: ModelArg,
@@ -405,18 +432,9 @@ pub struct FitArgs {
     /// PCA: scale the projection to unit variance.
     #[arg(long)]
     pub whiten: bool,
-    /// k-fold cross-validation (shuffled with --seed, stratified for classes).
-    #[arg(long, value_name = "K")]
-    pub cv: Option<usize>,
-    /// Hold out this share of rows (seeded, shuffled, stratified) and report test metrics.
-    #[arg(long, value_name = "F")]
-    pub test_size: Option<f64>,
-    /// Fit on the raw features instead of z-scores.
-    #[arg(long)]
-    pub no_standardize: bool,
 }
 
-impl FitArgs {
+impl ModelArgs {
     /// The estimator and its parameters, in scikit-learn's names, checked.
     pub fn spec(&self) -> Result<ModelSpec, CliError> {
         let mut spec = ModelSpec::default();
@@ -498,18 +516,12 @@ impl FitArgs {
 }
 
 fn fit_json(args: &FitArgs) -> Result<Value, CliError> {
-    let spec = args.spec()?;
-    if let Some(f) = args.test_size
-        && !(f.is_finite() && (0.0..=0.9).contains(&f))
-    {
-        return Err(CliError(format!(
-            "--test-size must be in [0, 0.9], got {f}"
-        )));
-    }
+    let spec = args.params.spec()?;
+    let test_fraction = check_test_size(args.test_size)?;
     let loaded = args.data.load()?;
     let ds = build_dataset(&loaded.table, &loaded.roles)?;
     let prep = PrepSettings {
-        test_fraction: args.test_size.unwrap_or(0.0),
+        test_fraction,
         seed: args.data.seed,
         stratify: true,
         standardize: !args.no_standardize,
@@ -526,7 +538,7 @@ fn fit_json(args: &FitArgs) -> Result<Value, CliError> {
     let progress = Progress::new();
     let result = live::run(&ds, &split, &request, &progress)?;
     let mut v = json!({
-        "model": args.model.name(),
+        "model": args.params.model.name(),
         "n_samples": split.train.len(),
         "n_features": ds.n_features(),
         "features": ds.feature_names,
@@ -592,6 +604,7 @@ fn fit_json(args: &FitArgs) -> Result<Value, CliError> {
         v["n_test"] = json!(test.n);
     }
     if let Some(k) = args.cv {
+        let start = Instant::now();
         let cv = crate::analysis::cv::cross_validate(
             &ds,
             &spec,
@@ -600,6 +613,7 @@ fn fit_json(args: &FitArgs) -> Result<Value, CliError> {
             prep.standardize,
             &progress,
         )?;
+        v["cv_ms"] = json!(round3(start.elapsed().as_secs_f64() * 1e3));
         v["cv"] = json!(cv);
     }
     Ok(v)
@@ -610,6 +624,7 @@ fn fit_json(args: &FitArgs) -> Result<Value, CliError> {
 pub enum FormatArg {
     #[default]
     Json,
+    /// A header and one row per α, value or size.
     Csv,
 }
 
@@ -786,4 +801,211 @@ fn path_out(args: &PathArgs, out: &mut dyn std::io::Write) -> Result<(), CliErro
 
 fn round3(ms: f64) -> f64 {
     (ms * 1000.0).round() / 1000.0
+}
+
+/// `--kind` of `curve`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CurveKind {
+    /// Scores against one parameter's values.
+    Validation,
+    /// Scores against the training-set size.
+    Learning,
+}
+
+/// `--param` takes the analysis layer's own names (`c`, `gamma`, `alpha`, `l1-ratio`,
+/// `degree`, `n-components`).
+impl ValueEnum for Param {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Param::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.name()))
+    }
+}
+
+/// `ridgeline curve`.
+#[derive(Debug, Args, Clone)]
+pub struct CurveArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    #[command(flatten)]
+    pub params: ModelArgs,
+    /// Which curve.
+    #[arg(long, value_enum)]
+    pub kind: CurveKind,
+    /// Validation curve: the parameter to sweep.
+    #[arg(long, value_enum, value_name = "NAME")]
+    pub param: Option<Param>,
+    /// Validation curve: its values (default: a grid for the parameter).
+    #[arg(
+        long,
+        value_name = "V1,V2,…",
+        value_delimiter = ',',
+        allow_hyphen_values = true
+    )]
+    pub values: Option<Vec<f64>>,
+    /// Learning curve: training-set sizes as fractions in (0, 1] of each fold's training part
+    /// (default: 8 steps from 0.1 to 1).
+    #[arg(
+        long,
+        value_name = "F1,F2,…",
+        value_delimiter = ',',
+        allow_hyphen_values = true
+    )]
+    pub sizes: Option<Vec<f64>>,
+    /// Number of folds (shuffled with --seed, stratified for classes).
+    #[arg(long, value_name = "K", default_value_t = 5)]
+    pub cv: usize,
+    /// Fit on the raw features instead of z-scores.
+    #[arg(long)]
+    pub no_standardize: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Json)]
+    pub format: FormatArg,
+}
+
+fn curve_json(args: &CurveArgs) -> Result<Value, CliError> {
+    let spec = args.params.spec()?;
+    match args.kind {
+        CurveKind::Validation => {
+            if args.sizes.is_some() {
+                return Err(CliError(
+                    "--sizes is for --kind learning; a validation curve takes --values".into(),
+                ));
+            }
+            let param = args.param.ok_or_else(|| {
+                CliError("--kind validation needs --param NAME (and --values V1,V2,…)".into())
+            })?;
+            param.check(&spec)?;
+        }
+        CurveKind::Learning => {
+            if args.param.is_some() || args.values.is_some() {
+                return Err(CliError(
+                    "--param and --values are for --kind validation; a learning curve takes \
+                     --sizes"
+                        .into(),
+                ));
+            }
+        }
+    }
+    let loaded = args.data.load()?;
+    let ds = build_dataset(&loaded.table, &loaded.roles)?;
+    let settings = CvSettings {
+        folds: args.cv,
+        seed: args.data.seed,
+        standardize: !args.no_standardize,
+    };
+    let progress = Progress::new();
+    let start = Instant::now();
+    let mut v = json!({
+        "model": args.params.model.name(),
+        "n_samples": ds.n_rows(),
+        "n_features": ds.n_features(),
+        "load_ms": round3(loaded.load_ms),
+        "folds": args.cv,
+        "seed": args.data.seed,
+        "standardized": settings.standardize,
+    });
+    let (bands, metric, error_metric, notes) = match args.kind {
+        CurveKind::Validation => {
+            let param = args.param.unwrap_or(Param::C);
+            let values = match &args.values {
+                Some(values) => values.clone(),
+                None => param.default_values(ds.n_features()),
+            };
+            let c = curves::validation_curve(
+                &ds,
+                &spec,
+                param,
+                &values,
+                &settings,
+                &progress,
+                &mut |_| {},
+            )?;
+            v["kind"] = json!("validation");
+            v["param"] = json!(param.name());
+            v["values"] = json!(c.values);
+            (c.bands, c.metric, c.error_metric, c.notes)
+        }
+        CurveKind::Learning => {
+            let fractions = match &args.sizes {
+                Some(f) => f.clone(),
+                None => curves::default_fractions(),
+            };
+            let c =
+                curves::learning_curve(&ds, &spec, &fractions, &settings, &progress, &mut |_| {})?;
+            v["kind"] = json!("learning");
+            v["sizes"] = json!(c.sizes);
+            v["fractions"] = json!(c.fractions);
+            v["n_train"] = json!(c.n_train);
+            (c.bands, c.metric, c.error_metric, c.notes)
+        }
+    };
+    let Bands {
+        train,
+        cv,
+        train_error,
+        cv_error,
+    } = bands;
+    v["metric"] = json!(metric);
+    v["train_mean"] = json!(train.mean);
+    v["train_lo"] = json!(train.lo);
+    v["train_hi"] = json!(train.hi);
+    v["cv_mean"] = json!(cv.mean);
+    v["cv_lo"] = json!(cv.lo);
+    v["cv_hi"] = json!(cv.hi);
+    v["train_folds"] = json!(train.folds);
+    v["cv_folds"] = json!(cv.folds);
+    v["error_metric"] = json!(error_metric);
+    v["train_error_mean"] = json!(train_error.mean);
+    v["cv_error_mean"] = json!(cv_error.mean);
+    v["notes"] = json!(notes);
+    v["curve_ms"] = json!(round3(start.elapsed().as_secs_f64() * 1e3));
+    Ok(v)
+}
+
+/// The curve of [`curve_json`] as CSV: a header, then one row per value (or size). Numbers
+/// that are not (a failed fit) are empty fields.
+fn curve_csv(v: &Value) -> String {
+    let columns: &[&str] = if v["kind"] == "learning" {
+        &["sizes", "fractions"]
+    } else {
+        &["values"]
+    };
+    let series = [
+        "train_mean",
+        "train_lo",
+        "train_hi",
+        "cv_mean",
+        "cv_lo",
+        "cv_hi",
+        "train_error_mean",
+        "cv_error_mean",
+    ];
+    let mut header: Vec<&str> = columns
+        .iter()
+        .map(|c| match *c {
+            "sizes" => "size",
+            "fractions" => "fraction",
+            _ => "value",
+        })
+        .collect();
+    header.extend(series);
+    header.push("metric");
+    let mut text = header.join(",");
+    text.push('\n');
+    let n = v[columns[0]].as_array().map_or(0, Vec::len);
+    let cell = |x: &Value| match x {
+        Value::Number(x) => x.to_string(),
+        _ => String::new(),
+    };
+    for i in 0..n {
+        let mut row: Vec<String> = columns.iter().map(|c| cell(&v[c][i])).collect();
+        row.extend(series.iter().map(|s| cell(&v[s][i])));
+        row.push(v["metric"].as_str().unwrap_or_default().to_string());
+        text.push_str(&row.join(","));
+        text.push('\n');
+    }
+    text
 }

@@ -7,7 +7,6 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use crate::analysis::live::{self, FitOn, LiveRequest};
 use crate::analysis::bias_variance::{
     BiasVarianceCurve, BootstrapSettings, bias_variance_curve, default_alphas as bv_default_alphas,
 };
@@ -16,6 +15,7 @@ use crate::analysis::curves::{
     LearningCurve, Param, ValidationCurve, default_fractions, learning_curve, validation_curve,
 };
 use crate::analysis::folds::{CvSettings, live_subset, subset};
+use crate::analysis::live::{self, FitOn, LiveRequest};
 use crate::analysis::loss::{LossCurve, loss_curve_of_fit};
 use crate::analysis::path::{AlphaGrid, PathModel, PathRequest, PathResult, path_of_fit};
 use crate::data::dataset::{build_dataset, resolve_column};
@@ -421,7 +421,9 @@ impl RidgelineApp {
                     move |job: &Job<ValidationCurve>| {
                         let ds = live_subset(&prepared.dataset, &prepared.split, &live)?;
                         let emit = &mut |c: &ValidationCurve| job.emit(c.clone());
-                        Ok(validation_curve(&ds, &spec, param, &values, &cv, job, emit)?)
+                        Ok(validation_curve(
+                            &ds, &spec, param, &values, &cv, job, emit,
+                        )?)
                     }
                 });
             }

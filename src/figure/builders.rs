@@ -587,7 +587,12 @@ pub fn path_figures(
 }
 
 /// A mean line and its 95 % band over `xs` (points with a NaN are left out of the line).
-fn band_items(name: &str, xs: &[f64], band: &crate::analysis::folds::Band, tone: Tone) -> [Item; 2] {
+fn band_items(
+    name: &str,
+    xs: &[f64],
+    band: &crate::analysis::folds::Band,
+    tone: Tone,
+) -> [Item; 2] {
     let n = xs.len().min(band.mean.len());
     [
         Item::Band(super::Band {
@@ -636,8 +641,12 @@ pub fn validation_figure(c: &crate::analysis::curves::ValidationCurve, current: 
         x,
         Axis::new(c.metric),
     );
-    fig.items
-        .extend(band_items("train", &c.values, &c.bands.train, Tone::Class(0)));
+    fig.items.extend(band_items(
+        "train",
+        &c.values,
+        &c.bands.train,
+        Tone::Class(0),
+    ));
     fig.items
         .extend(band_items("CV", &c.values, &c.bands.cv, Tone::Class(1)));
     fig.push(current_rule(
@@ -659,8 +668,12 @@ pub fn learning_figure(c: &crate::analysis::curves::LearningCurve) -> Figure {
         Axis::new("training rows m"),
         Axis::new(c.error_metric),
     );
-    fig.items
-        .extend(band_items("train", &xs, &c.bands.train_error, Tone::Class(0)));
+    fig.items.extend(band_items(
+        "train",
+        &xs,
+        &c.bands.train_error,
+        Tone::Class(0),
+    ));
     fig.items
         .extend(band_items("CV", &xs, &c.bands.cv_error, Tone::Class(1)));
     fig.x.include = vec![0.0];
@@ -705,7 +718,10 @@ pub fn bias_variance_figure(
         filled: false,
     }));
     fig.y.include = vec![0.0];
-    fig.push(current_rule(format!("α = {}", fmt_num(alpha_now)), alpha_now));
+    fig.push(current_rule(
+        format!("α = {}", fmt_num(alpha_now)),
+        alpha_now,
+    ));
     fig
 }
 

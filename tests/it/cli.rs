@@ -516,3 +516,167 @@ fn path_bad_input_is_one_line() {
         "svm",
     );
 }
+
+fn floats(v: &Value, key: &str) -> Vec<f64> {
+    serde_json::from_value(v[key].clone()).unwrap_or_else(|_| panic!("{key} in {v}"))
+}
+
+#[test]
+fn fit_with_cv_reports_its_time() {
+    let v = json(&ridgeline(&[
+        "fit",
+        "--dataset",
+        "iris",
+        "--model",
+        "logistic",
+        "--cv",
+        "3",
+    ]));
+    assert!(v["cv_ms"].as_f64().unwrap() >= 0.0, "{v}");
+    assert_eq!(v["cv"]["folds"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn curve_validation_json_agrees_with_fit_cv() {
+    let v = json(&ridgeline(&[
+        "curve",
+        "--dataset",
+        "iris",
+        "--model",
+        "logistic",
+        "--kind",
+        "validation",
+        "--param",
+        "c",
+        "--values",
+        "0.1,1,10",
+        "--cv",
+        "3",
+    ]));
+    assert_eq!(floats(&v, "values"), vec![0.1, 1.0, 10.0]);
+    assert_eq!(v["metric"], "accuracy");
+    assert_eq!(v["param"], "c");
+    for key in [
+        "train_mean",
+        "train_lo",
+        "train_hi",
+        "cv_mean",
+        "cv_lo",
+        "cv_hi",
+    ] {
+        assert_eq!(floats(&v, key).len(), 3, "{key}");
+    }
+    let (mean, lo, hi) = (
+        floats(&v, "cv_mean"),
+        floats(&v, "cv_lo"),
+        floats(&v, "cv_hi"),
+    );
+    assert!((0..3).all(|i| lo[i] <= mean[i] && mean[i] <= hi[i]));
+    assert!(v["curve_ms"].as_f64().unwrap() >= 0.0);
+    // At C = 1 the curve is what `fit --cv 3` reports (same seed, same folds).
+    let fit = json(&ridgeline(&[
+        "fit",
+        "--dataset",
+        "iris",
+        "--model",
+        "logistic",
+        "--c",
+        "1",
+        "--cv",
+        "3",
+    ]));
+    assert_eq!(v["cv_folds"][1], fit["cv"]["folds"]);
+    assert_eq!(mean[1], fit["cv"]["mean"].as_f64().unwrap());
+}
+
+#[test]
+fn curve_learning_json_has_the_sizes() {
+    // iris, 4 folds of 38, 38, 37, 37 rows: training parts of at least 112 rows.
+    let v = json(&ridgeline(&[
+        "curve",
+        "--dataset",
+        "iris",
+        "--model",
+        "logistic",
+        "--kind",
+        "learning",
+        "--sizes",
+        "0.25,0.5,1",
+        "--cv",
+        "4",
+    ]));
+    assert_eq!(v["sizes"], serde_json::json!([28, 56, 112]));
+    assert_eq!(floats(&v, "cv_mean").len(), 3);
+    assert_eq!(v["metric"], "accuracy");
+    assert!(v.get("values").is_none());
+}
+
+#[test]
+fn curve_csv_is_a_header_and_one_row_per_value() {
+    let out = ridgeline(&[
+        "curve",
+        "--dataset",
+        "diabetes",
+        "--model",
+        "lasso",
+        "--kind",
+        "validation",
+        "--param",
+        "alpha",
+        "--values",
+        "0.1,1",
+        "--cv",
+        "3",
+        "--format",
+        "csv",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(lines[0].starts_with("value,train_mean,train_lo,train_hi,cv_mean,cv_lo,cv_hi"));
+    let cols = lines[0].split(',').count();
+    for (line, value) in lines[1..].iter().zip(["0.1", "1.0"]) {
+        let cells: Vec<&str> = line.split(',').collect();
+        assert_eq!(cells.len(), cols, "{line}");
+        assert_eq!(cells[0], value);
+        assert_eq!(*cells.last().unwrap(), "r2");
+        let r2: f64 = cells[4].parse().unwrap();
+        assert!(r2 > 0.0 && r2 < 1.0, "{line}");
+    }
+}
+
+#[test]
+fn curve_errors_are_one_line_and_exit_2() {
+    let curve = |extra: &[&str]| {
+        let mut args = vec!["curve", "--dataset", "iris", "--model", "logistic"];
+        args.extend_from_slice(extra);
+        ridgeline(&args)
+    };
+    assert_one_line_error(
+        &curve(&["--kind", "validation", "--param", "gamma", "--values", "1"]),
+        "gamma is not a parameter of Logistic regression",
+    );
+    assert_one_line_error(
+        &curve(&["--kind", "validation", "--param", "bogus", "--values", "1"]),
+        "bogus",
+    );
+    assert_one_line_error(
+        &curve(&["--kind", "validation", "--param", "c", "--values", "1,abc"]),
+        "abc",
+    );
+    assert_one_line_error(
+        &curve(&["--kind", "validation", "--param", "c", "--values", "1,-2"]),
+        "C must be",
+    );
+    assert_one_line_error(&curve(&["--kind", "validation"]), "--param");
+    assert_one_line_error(
+        &curve(&["--kind", "learning", "--sizes", "0.5,1.5"]),
+        "fractions must be in (0, 1]",
+    );
+    assert_one_line_error(&curve(&["--kind", "learning", "--cv", "1"]), "cv folds");
+}

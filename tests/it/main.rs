@@ -5,6 +5,7 @@ mod cli;
 mod common;
 mod csv_loader;
 mod csv_props;
+mod curves;
 mod elastic_net;
 mod logistic;
 mod loss;

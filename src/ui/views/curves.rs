@@ -139,7 +139,11 @@ fn validation_ui(ui: &mut egui::Ui, cx: &mut Ctx<'_>) {
     let plot = crate::ui::plot(ui, &fig.id).height(ui.available_height() - 24.0);
     if let Some(x) = pick_x_ui(ui, &fig, plot) {
         let lo = curve.values.iter().copied().fold(f64::INFINITY, f64::min);
-        let hi = curve.values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let hi = curve
+            .values
+            .iter()
+            .copied()
+            .fold(f64::NEG_INFINITY, f64::max);
         let mut v = x.clamp(lo, hi);
         if param.is_integer() {
             v = v.round();
