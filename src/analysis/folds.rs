@@ -200,6 +200,71 @@ pub fn fit_and_predict_values(
         .ok_or_else(|| Error::Data(format!("{} does not predict values", spec.kind.label())))
 }
 
+/// The k-fold cross-validation of one configuration, fold by fold: the window's "CV of this
+/// model". Scores as [`Scoring`]; the interval is the mean's 95 % Student-t interval.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CvRun {
+    pub metric: &'static str,
+    /// Folds asked for.
+    pub k: usize,
+    /// Score of each finished fold: on its training part, and on its held-out rows.
+    pub train: Vec<f64>,
+    pub cv: Vec<f64>,
+    /// Over the finished folds (NaN bounds below 2 folds).
+    pub cv_mean: f64,
+    pub cv_ci95: [f64; 2],
+    pub train_mean: f64,
+    pub done: bool,
+}
+
+/// Cross-validate `spec` on `ds` with the seeded folds of `cv`, one fold after the other;
+/// `emit` receives the run after each fold.
+pub fn cross_validate_run(
+    ds: &Dataset,
+    spec: &ModelSpec,
+    cv: &CvSettings,
+    progress: &Progress,
+    emit: &mut dyn FnMut(&CvRun),
+) -> Result<CvRun, Error> {
+    cv.check(ds.n_rows())?;
+    spec.validate()?;
+    let fold = crate::analysis::cv::fold_of_rows(&ds.target, cv.folds, cv.seed);
+    let mut run = CvRun {
+        metric: Scoring::of(ds, spec.kind).metric(),
+        k: cv.folds,
+        train: Vec::with_capacity(cv.folds),
+        cv: Vec::with_capacity(cv.folds),
+        cv_mean: f64::NAN,
+        cv_ci95: [f64::NAN; 2],
+        train_mean: f64::NAN,
+        done: false,
+    };
+    progress.set_total(cv.folds as u64);
+    progress.set(0);
+    for f in 0..cv.folds {
+        progress.check()?;
+        let (train, test) = fold_rows(&fold, f);
+        let e = fit_and_evaluate(
+            ds,
+            spec,
+            &train,
+            &[&train, &test],
+            cv.standardize,
+            &progress.child(),
+        )?;
+        run.train.push(e[0].score);
+        run.cv.push(e[1].score);
+        let (mean, ci) = crate::analysis::cv::mean_ci95(&run.cv);
+        run.cv_mean = mean;
+        run.cv_ci95 = ci;
+        run.train_mean = run.train.iter().sum::<f64>() / run.train.len() as f64;
+        progress.add(1);
+        emit(&run);
+    }
+    run.done = true;
+    Ok(run)
+}
+
 fn evaluate(fitted: &Fitted, ds: &Dataset, rows: &[usize], z: ndarray::ArrayView2<f64>) -> Eval {
     if let Fitted::Pca(m) = fitted {
         return pca_eval(m, z);

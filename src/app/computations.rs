@@ -14,7 +14,7 @@ use crate::analysis::compare::{Comparison, compare};
 use crate::analysis::curves::{
     LearningCurve, Param, ValidationCurve, default_fractions, learning_curve, validation_curve,
 };
-use crate::analysis::folds::{CvSettings, live_subset, subset};
+use crate::analysis::folds::{CvRun, CvSettings, cross_validate_run, live_subset, subset};
 use crate::analysis::live::{self, FitOn, LiveRequest};
 use crate::analysis::loss::{LossCurve, loss_curve_of_fit};
 use crate::analysis::path::{AlphaGrid, PathModel, PathRequest, PathResult, path_of_fit};
@@ -62,6 +62,8 @@ pub struct Computations {
     pub learning: Slot<CurveKey, LearningCurve, LearningCurve>,
     pub bias_variance: Slot<CurveKey, BiasVarianceCurve, BiasVarianceCurve>,
     pub compare: Slot<CurveKey, Comparison, Comparison>,
+    /// k-fold cross-validation of the current model, shown under its metrics.
+    pub cv: Slot<CurveKey, CvRun, CvRun>,
 }
 
 /// What a curve was computed from: the data, the rows and features of the live fit, the
@@ -98,7 +100,8 @@ impl Computations {
             validation: Slot::new("ridgeline-validation", repaint.clone()).with_cache(8),
             learning: Slot::new("ridgeline-learning", repaint.clone()).with_cache(8),
             bias_variance: Slot::new("ridgeline-bias-variance", repaint.clone()).with_cache(8),
-            compare: Slot::new("ridgeline-compare", repaint).with_cache(8),
+            compare: Slot::new("ridgeline-compare", repaint.clone()).with_cache(8),
+            cv: Slot::new("ridgeline-cv", repaint).with_cache(16),
         }
     }
 
@@ -111,6 +114,7 @@ impl Computations {
             || self.learning.is_busy()
             || self.bias_variance.is_busy()
             || self.compare.is_busy()
+            || self.cv.is_busy()
     }
 
     pub fn cancel_curve(&mut self, kind: CurveKind) {
@@ -139,6 +143,7 @@ impl Computations {
         self.learning.poll();
         self.bias_variance.poll();
         self.compare.poll();
+        self.cv.poll();
     }
 }
 
@@ -293,6 +298,9 @@ impl RidgelineApp {
         if self.settings.view.tab == Tab::Curves && !dragging {
             self.want_curve(&for_loss, data, &fine_request);
         }
+        if !dragging {
+            self.want_cv(&for_loss, data, &fine_request);
+        }
         if self.settings.view.tab == Tab::Loss {
             // The loss curve needs no map: its key leaves the grid out, so dragging (a coarse
             // map) does not restart it.
@@ -376,6 +384,36 @@ impl RidgelineApp {
 }
 
 impl RidgelineApp {
+    /// Cross-validate the current model (not while dragging: k fits per position of the hand
+    /// would only be cancelled).
+    fn want_cv(&mut self, prepared: &Arc<Prepared>, data: u64, live: &LiveRequest) {
+        let mut live = live.clone();
+        live.grid_size = 0;
+        let spec = self.settings.model.spec.clone();
+        let key = CurveKey {
+            data,
+            live: live.clone(),
+            spec: spec.clone(),
+            folds: self.settings.model.cv_folds.clamp(2, MAX_CV_FOLDS),
+            seed: self.settings.prep.seed,
+            param: None,
+            pinned: None,
+        };
+        let cv = CvSettings {
+            folds: key.folds,
+            seed: key.seed,
+            standardize: self.settings.prep.standardize,
+        };
+        let prepared = Arc::clone(prepared);
+        self.rt.jobs.cv.want(key, move || {
+            move |job: &Job<CvRun>| {
+                let ds = live_subset(&prepared.dataset, &prepared.split, &live)?;
+                let emit = &mut |r: &CvRun| job.emit(r.clone());
+                Ok(cross_validate_run(&ds, &spec, &cv, job, emit)?)
+            }
+        });
+    }
+
     /// Submit the curve on screen when what it depends on changed. Not while a slider is
     /// dragged: k-fold work for every position of the hand would only be cancelled.
     fn want_curve(&mut self, prepared: &Arc<Prepared>, data: u64, live: &LiveRequest) {

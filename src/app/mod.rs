@@ -151,6 +151,7 @@ impl eframe::App for RidgelineApp {
             learning: rt.jobs.learning.shown(),
             bias_variance: rt.jobs.bias_variance.shown(),
             compare: rt.jobs.compare.shown(),
+            cv: rt.jobs.cv.shown(),
             param_error: rt.param_error.as_deref(),
             status: rt.status.as_ref(),
             can_undo,

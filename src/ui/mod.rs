@@ -15,6 +15,7 @@ use egui::{Color32, RichText};
 use crate::analysis::bias_variance::BiasVarianceCurve;
 use crate::analysis::compare::Comparison;
 use crate::analysis::curves::{LearningCurve, ValidationCurve};
+use crate::analysis::folds::CvRun;
 use crate::analysis::loss::LossCurve;
 use crate::analysis::path::PathResult;
 use crate::state::{Command, DataView, Level, ModelView, Prepared, Settings, Status, Tab};
@@ -34,6 +35,7 @@ pub struct Ctx<'a> {
     pub learning: &'a Shown<LearningCurve, LearningCurve>,
     pub bias_variance: &'a Shown<BiasVarianceCurve, BiasVarianceCurve>,
     pub compare: &'a Shown<Comparison, Comparison>,
+    pub cv: &'a Shown<CvRun, CvRun>,
     /// Why the model settings cannot be fitted as they are.
     pub param_error: Option<&'a str>,
     pub status: Option<&'a Status>,

@@ -650,3 +650,36 @@ fn live_subset_is_the_shown_pair_on_the_training_rows() {
     );
     assert_eq!(s.x[[119, 1]], iris.x[[149, 0]]);
 }
+
+#[test]
+fn the_windows_cross_validation_streams_folds_that_agree_with_cross_validate() {
+    use ridgeline::analysis::folds::cross_validate_run;
+    let ds = real(RealDataset::Iris);
+    let spec = ModelSpec {
+        kind: ModelKind::Logistic,
+        ..Default::default()
+    };
+    let cv = CvSettings {
+        folds: 5,
+        seed: 3,
+        standardize: true,
+    };
+    let mut seen = Vec::new();
+    let run = cross_validate_run(&ds, &spec, &cv, &Progress::new(), &mut |r| {
+        seen.push(r.cv.len())
+    })
+    .unwrap();
+    // One emit per fold, each with one more fold.
+    assert_eq!(seen, vec![1, 2, 3, 4, 5]);
+    assert!(run.done);
+    // The same folds and fits as the command line's `fit --cv` (an independent loop).
+    let by_hand = cross_validate(&ds, &spec, 5, 3, true, &Progress::new()).unwrap();
+    assert_eq!(run.metric, by_hand.metric);
+    for (a, b) in run.cv.iter().zip(&by_hand.folds) {
+        assert!((a - b).abs() < 1e-12, "{a} vs {b}");
+    }
+    assert!((run.cv_mean - by_hand.mean).abs() < 1e-12);
+    assert!((run.cv_ci95[0] - by_hand.ci95[0]).abs() < 1e-12);
+    // Training accuracy is at least as high as held-out accuracy on average here.
+    assert!(run.train_mean >= run.cv_mean);
+}

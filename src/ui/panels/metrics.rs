@@ -12,7 +12,66 @@ use crate::ui::{Ctx, fmt_num, theme};
 pub fn metrics_panel_ui(ui: &mut egui::Ui, cx: &Ctx<'_>) {
     if let Some(view) = &cx.model.result {
         metrics_ui(ui, &view.prepared, view);
+        ui.separator();
+        cv_ui(ui, cx);
     }
+}
+
+const CV_TIP: &str = "k-fold cross-validation on the training rows (shuffled with the split \
+seed, stratified for classes; each fold standardised with its own training part): the held-out \
+score of each fold, their mean and its 95 % interval mean ± t₀.₉₇₅,ₖ₋₁·s/√k. Set k in the \
+Path or Curves view.";
+
+/// The k-fold CV of the current model, streamed fold by fold.
+fn cv_ui(ui: &mut egui::Ui, cx: &Ctx<'_>) {
+    let shown = cx.cv;
+    let run = shown.partial.clone().or_else(|| shown.result.clone());
+    ui.horizontal(|ui| {
+        ui.strong("Cross-validation").on_hover_text(CV_TIP);
+        if shown.is_busy() {
+            ui.spinner();
+        }
+    });
+    if let Some(e) = shown.error_text() {
+        ui.label(RichText::new(e).color(theme::ERROR));
+    }
+    let Some(run) = run else { return };
+    // Accuracy, R² and the explained-variance share are at most 1: so is an honest bound.
+    let hi = run.cv_ci95[1].min(1.0);
+    let clamped = hi < run.cv_ci95[1];
+    let text = format!(
+        "{}-fold {} {:.3} [{:.3}, {:.3}]{}",
+        run.k,
+        run.metric,
+        run.cv_mean,
+        run.cv_ci95[0],
+        hi,
+        if run.done {
+            String::new()
+        } else {
+            format!(" ({} of {} folds)", run.cv.len(), run.k)
+        }
+    );
+    let label = if shown.current || shown.is_busy() {
+        RichText::new(text)
+    } else {
+        RichText::new(text).weak()
+    };
+    let tip = format!(
+        "{CV_TIP}\nFolds: {}\nTrain (mean of folds): {:.3}{}",
+        run.cv
+            .iter()
+            .map(|s| format!("{s:.3}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        run.train_mean,
+        if clamped {
+            "\nThe upper bound is clamped to 1, the largest possible score."
+        } else {
+            ""
+        }
+    );
+    ui.label(label).on_hover_text(tip);
 }
 
 fn metrics_ui(ui: &mut egui::Ui, p: &Prepared, view: &ModelView) {
