@@ -11,3 +11,4 @@ pub mod live;
 pub mod loss;
 pub mod metrics;
 pub mod path;
+pub mod svm_path;

@@ -34,8 +34,14 @@ impl RidgelineApp {
             Command::CancelLoad => self.rt.jobs.data.cancel(),
             Command::CancelLoss => self.rt.jobs.loss.cancel(),
             Command::RestartLoss => self.rt.jobs.loss.forget(),
-            Command::CancelPath => self.rt.jobs.path.cancel(),
-            Command::RestartPath => self.rt.jobs.path.forget(),
+            Command::CancelPath => {
+                self.rt.jobs.path.cancel();
+                self.rt.jobs.svm_path.cancel();
+            }
+            Command::RestartPath => {
+                self.rt.jobs.path.forget();
+                self.rt.jobs.svm_path.forget();
+            }
             Command::CancelCurve => self.rt.jobs.cancel_curve(self.settings.view.curve),
             Command::RestartCurve => self.rt.jobs.forget_curve(self.settings.view.curve),
             Command::Undo => self.undo(),

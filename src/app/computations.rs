@@ -18,6 +18,7 @@ use crate::analysis::folds::{CvRun, CvSettings, cross_validate_run, live_subset,
 use crate::analysis::live::{self, FitOn, LiveRequest};
 use crate::analysis::loss::{LossCurve, loss_curve_of_fit};
 use crate::analysis::path::{AlphaGrid, PathModel, PathRequest, PathResult, path_of_fit};
+use crate::analysis::svm_path::{SvmPath, svm_path};
 use crate::data::dataset::{build_dataset, resolve_column};
 use crate::data::prep::split;
 use crate::data::stats::{ColumnStats, column_stats};
@@ -62,6 +63,8 @@ pub struct Computations {
     pub learning: Slot<CurveKey, LearningCurve, LearningCurve>,
     pub bias_variance: Slot<CurveKey, BiasVarianceCurve, BiasVarianceCurve>,
     pub compare: Slot<CurveKey, Comparison, Comparison>,
+    /// The SVM's path: support vectors, margin and errors against C or γ.
+    pub svm_path: Slot<CurveKey, SvmPath, SvmPath>,
     /// k-fold cross-validation of the current model, shown under its metrics.
     pub cv: Slot<CurveKey, CvRun, CvRun>,
 }
@@ -101,6 +104,7 @@ impl Computations {
             learning: Slot::new("ridgeline-learning", repaint.clone()).with_cache(8),
             bias_variance: Slot::new("ridgeline-bias-variance", repaint.clone()).with_cache(8),
             compare: Slot::new("ridgeline-compare", repaint.clone()).with_cache(8),
+            svm_path: Slot::new("ridgeline-svm-path", repaint.clone()).with_cache(8),
             cv: Slot::new("ridgeline-cv", repaint).with_cache(16),
         }
     }
@@ -115,6 +119,7 @@ impl Computations {
             || self.bias_variance.is_busy()
             || self.compare.is_busy()
             || self.cv.is_busy()
+            || self.svm_path.is_busy()
     }
 
     pub fn cancel_curve(&mut self, kind: CurveKind) {
@@ -144,6 +149,7 @@ impl Computations {
         self.bias_variance.poll();
         self.compare.poll();
         self.cv.poll();
+        self.svm_path.poll();
     }
 }
 
@@ -344,8 +350,9 @@ impl RidgelineApp {
                 spec.logistic.max_iter,
                 spec.logistic.tol,
             ),
-            // Other models have no α path: the view says so.
-            _ => return,
+            ModelKind::Svm => return self.want_svm_path(prepared, data, live),
+            // PCA has no penalty: the view says so.
+            ModelKind::Pca => return,
         };
         let features = match live::design(&prepared.dataset, &prepared.split, live) {
             Ok(d) => d.features,
@@ -384,6 +391,44 @@ impl RidgelineApp {
 }
 
 impl RidgelineApp {
+    /// The SVM's path over C (or γ), keyed with the swept value fixed: moving it moves the
+    /// marker only.
+    fn want_svm_path(&mut self, prepared: &Arc<Prepared>, data: u64, live: &LiveRequest) {
+        let spec = self.settings.model.spec.clone();
+        let param = match self.settings.view.svm_path_param {
+            Some(Param::Gamma) if Param::Gamma.check(&spec).is_ok() => Param::Gamma,
+            _ => Param::C,
+        };
+        let values = param.default_values(prepared.dataset.n_features());
+        let mut live = live.clone();
+        live.grid_size = 0;
+        let mut key = CurveKey {
+            data,
+            live: live.clone(),
+            spec: spec.clone(),
+            folds: self.settings.model.cv_folds.clamp(2, MAX_CV_FOLDS),
+            seed: self.settings.prep.seed,
+            param: Some(param),
+            pinned: None,
+        };
+        if param.apply(&mut key.spec, values[0]).is_err() {
+            return;
+        }
+        let cv = CvSettings {
+            folds: key.folds,
+            seed: key.seed,
+            standardize: self.settings.prep.standardize,
+        };
+        let prepared = Arc::clone(prepared);
+        self.rt.jobs.svm_path.want(key, move || {
+            move |job: &Job<SvmPath>| {
+                let ds = live_subset(&prepared.dataset, &prepared.split, &live)?;
+                let emit = &mut |p: &SvmPath| job.emit(p.clone());
+                Ok(svm_path(&ds, &spec, param, &values, &cv, job, emit)?)
+            }
+        });
+    }
+
     /// Cross-validate the current model (not while dragging: k fits per position of the hand
     /// would only be cancelled).
     fn want_cv(&mut self, prepared: &Arc<Prepared>, data: u64, live: &LiveRequest) {

@@ -152,6 +152,7 @@ impl eframe::App for RidgelineApp {
             bias_variance: rt.jobs.bias_variance.shown(),
             compare: rt.jobs.compare.shown(),
             cv: rt.jobs.cv.shown(),
+            svm_path: rt.jobs.svm_path.shown(),
             param_error: rt.param_error.as_deref(),
             status: rt.status.as_ref(),
             can_undo,

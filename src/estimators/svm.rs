@@ -227,6 +227,12 @@ impl SvmModel {
         &self.support
     }
 
+    /// Linear kernel: the weight vector w = Σᵢ yᵢαᵢ xᵢ of each sub-model (`p × models`), in
+    /// the space the model was fitted in; `None` for other kernels.
+    pub fn linear_weights(&self) -> Option<ArrayView2<'_, f64>> {
+        self.linear_w.as_ref().map(|w| w.view())
+    }
+
     pub fn n_support(&self) -> usize {
         self.support.len()
     }

@@ -779,6 +779,76 @@ pub fn compare_figure(c: &crate::analysis::compare::Comparison) -> Figure {
     fig
 }
 
+/// The SVM path's figures against the swept parameter: support vectors (and the margin
+/// width 2/‖w‖ for a linear kernel), and the error of the fit on every row with the CV error
+/// and its 95 % band; the current value marked.
+pub fn svm_path_figures(p: &crate::analysis::svm_path::SvmPath, current: f64) -> Vec<Figure> {
+    let axis = || {
+        let mut a = Axis::new(p.param.label());
+        a.log = p.param.is_log();
+        a
+    };
+    let rule = || {
+        current_rule(
+            format!("{} = {}", p.param.label(), fmt_num(current)),
+            current,
+        )
+    };
+    let line = |name: &str, ys: Vec<f64>, tone: Tone| {
+        Item::Line(Line {
+            name: name.into(),
+            points: p.values.iter().zip(ys).map(|(&x, y)| [x, y]).collect(),
+            tone,
+            width: 2.0,
+            dashed: false,
+        })
+    };
+    let mut out = Vec::new();
+    let mut sv = Figure::new(
+        "svm_path_support",
+        "Support vectors (fit on every training row)",
+        axis(),
+        Axis::new("support vectors"),
+    )
+    .with(line(
+        "support vectors",
+        p.n_support.iter().map(|&k| k as f64).collect(),
+        Tone::Class(0),
+    ));
+    sv.y.include = vec![0.0];
+    sv.push(rule());
+    out.push(sv);
+    if let Some(m) = &p.margin {
+        let mut fig = Figure::new(
+            "svm_path_margin",
+            "Margin width 2/‖w‖ (linear kernel)",
+            axis(),
+            Axis::new("2/‖w‖"),
+        )
+        .with(line("margin width", m.clone(), Tone::Class(2)));
+        fig.y.include = vec![0.0];
+        fig.push(rule());
+        out.push(fig);
+    }
+    let mut err = Figure::new(
+        "svm_path_error",
+        format!("Error: on the training rows, and {}-fold CV", p.folds),
+        axis(),
+        Axis::new("1 − accuracy"),
+    )
+    .with(line("train error", p.train_error.clone(), Tone::Class(0)));
+    err.items.extend(band_items(
+        "CV error",
+        &p.values,
+        &p.cv_error,
+        Tone::Class(1),
+    ));
+    err.y.include = vec![0.0];
+    err.push(rule());
+    out.push(err);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

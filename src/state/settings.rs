@@ -77,6 +77,8 @@ pub struct ViewSettings {
     /// The Curves tab's curve, and the parameter of the validation curve.
     pub curve: CurveKind,
     pub curve_param: Option<crate::analysis::curves::Param>,
+    /// The SVM path's parameter: C, or γ.
+    pub svm_path_param: Option<crate::analysis::curves::Param>,
 }
 
 /// The estimator and how it is fitted and validated.

@@ -40,7 +40,7 @@ pub fn figure_ui<R>(
     for &v in &fig.x.include {
         plot = plot.include_x(to_plot(&fig.x, v));
     }
-    // Decades on log axes; 1-2-5 steps on linear ones, so every axis gets several labels.
+    // Decades on log axes; 1-5-10 steps on linear ones, so every axis gets several labels.
     if fig.x.log {
         plot = plot
             .x_grid_spacer(egui_plot::log_grid_spacer(10))
@@ -83,10 +83,11 @@ pub fn figure_ui<R>(
     shown
 }
 
-/// Grid marks at multiples of 1, 2 and 5 × 10ᵏ (egui_plot's default has only powers of ten,
-/// which leaves an axis spanning less than two decades with one or two labels). Each mark's
-/// step is the largest of the candidate steps it is a multiple of, so coarser marks are drawn
-/// (and labelled) more strongly.
+/// Grid marks at multiples of 1 and 5 × 10ᵏ (egui_plot's default has only powers of ten, which
+/// leaves an axis spanning less than two decades with one or two labels). The steps nest (each
+/// divides the next), so the labels of a coarser step never crowd in between a finer step's.
+/// Each mark's step is the largest of the candidate steps it is a multiple of, so coarser marks
+/// are drawn (and labelled) more strongly.
 pub fn nice_grid_spacer(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
     let (min, max) = input.bounds;
     let base = input.base_step_size;
@@ -96,7 +97,7 @@ pub fn nice_grid_spacer(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark>
     let mut steps = Vec::with_capacity(4);
     let mut e = base.log10().floor() as i32 - 1;
     while steps.len() < 4 {
-        for m in [1.0, 2.0, 5.0] {
+        for m in [1.0, 5.0] {
             let s = m * 10f64.powi(e);
             if s >= base && steps.len() < 4 {
                 steps.push(s);
@@ -470,8 +471,8 @@ mod tests {
     use crate::figure::{Line, Tone};
 
     #[test]
-    fn the_grid_steps_by_one_two_five() {
-        // 0..15 with a finest allowed step of 0.3: steps 0.5, 1, 2, 5.
+    fn the_grid_steps_nest_by_one_and_five() {
+        // 0..15 with a finest allowed step of 0.3: steps 0.5, 1, 5, 10.
         let marks = nice_grid_spacer(egui_plot::GridInput {
             bounds: (0.0, 15.0),
             base_step_size: 0.3,
@@ -486,8 +487,9 @@ mod tests {
         };
         assert_eq!(step_of(0.5), 0.5);
         assert_eq!(step_of(3.0), 1.0);
-        assert_eq!(step_of(4.0), 2.0);
-        assert_eq!(step_of(10.0), 5.0);
+        assert_eq!(step_of(4.0), 1.0);
+        assert_eq!(step_of(5.0), 5.0);
+        assert_eq!(step_of(10.0), 10.0);
         assert!(
             nice_grid_spacer(egui_plot::GridInput {
                 bounds: (1.0, f64::NAN),

@@ -18,6 +18,7 @@ use crate::analysis::curves::{LearningCurve, ValidationCurve};
 use crate::analysis::folds::CvRun;
 use crate::analysis::loss::LossCurve;
 use crate::analysis::path::PathResult;
+use crate::analysis::svm_path::SvmPath;
 use crate::state::{Command, DataView, Level, ModelView, Prepared, Settings, Status, Tab};
 use crate::worker::Shown;
 
@@ -36,6 +37,7 @@ pub struct Ctx<'a> {
     pub bias_variance: &'a Shown<BiasVarianceCurve, BiasVarianceCurve>,
     pub compare: &'a Shown<Comparison, Comparison>,
     pub cv: &'a Shown<CvRun, CvRun>,
+    pub svm_path: &'a Shown<SvmPath, SvmPath>,
     /// Why the model settings cannot be fitted as they are.
     pub param_error: Option<&'a str>,
     pub status: Option<&'a Status>,

@@ -683,3 +683,80 @@ fn the_windows_cross_validation_streams_folds_that_agree_with_cross_validate() {
     // Training accuracy is at least as high as held-out accuracy on average here.
     assert!(run.train_mean >= run.cv_mean);
 }
+
+#[test]
+fn the_svm_path_counts_support_vectors_and_measures_the_hard_margin() {
+    use ridgeline::analysis::svm_path::svm_path;
+    // 1-D, separable, distinct points: class 0 at −1 … −5, class 1 at 1 … 5. Hard margin:
+    // the support vectors are ±1 only, w = 1, b = 0, margin 2/‖w‖ = 2, reached once C ≥ the
+    // dual's α = ½ (w = Σ αᵢyᵢxᵢ = 2α·1 = 1).
+    let xs = [
+        -1.0, -1.5, -2.0, -3.0, -4.0, -5.0, 1.0, 1.5, 2.0, 3.0, 4.0, 5.0,
+    ];
+    let x = Array2::from_shape_vec((12, 1), xs.to_vec()).unwrap();
+    let y: Vec<usize> = xs.iter().map(|&v| usize::from(v > 0.0)).collect();
+    let ds = dataset(
+        x,
+        Target::Classes {
+            y,
+            names: vec!["neg".into(), "pos".into()],
+        },
+    );
+    let spec = ModelSpec {
+        kind: ModelKind::Svm,
+        svm: SvmParams {
+            kernel: Kernel::Linear,
+            tol: 1e-8,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let cv = CvSettings {
+        folds: 4,
+        seed: 0,
+        standardize: false,
+    };
+    let mut emits = 0;
+    let path = svm_path(
+        &ds,
+        &spec,
+        Param::C,
+        &[0.01, 10.0, 1000.0],
+        &cv,
+        &Progress::new(),
+        &mut |_| emits += 1,
+    )
+    .unwrap();
+    assert_eq!(emits, 3);
+    let margin = path.margin.as_ref().unwrap();
+    for k in [1, 2] {
+        assert!(
+            (margin[k] - 2.0).abs() < 1e-6,
+            "margin {} at C = {}",
+            margin[k],
+            path.values[k]
+        );
+        // Only the two points at ±1.
+        assert_eq!(path.n_support[k], 2);
+        assert_eq!(path.train_error[k], 0.0);
+    }
+    // A tiny C cannot afford w = 1: a wider margin with more support vectors.
+    assert!(margin[0] > 2.0, "{}", margin[0]);
+    assert!(path.n_support[0] > 2);
+    // Held-out error: separable with every fold seeing both classes: 0 at C = 10.
+    assert_eq!(path.cv_error.mean[1], 0.0);
+    assert_eq!(path.cv_error.folds[1].len(), 4);
+    // Not a parameter of the SVM path, or not an SVM: readable errors.
+    assert!(
+        svm_path(
+            &ds,
+            &spec,
+            Param::Alpha,
+            &[1.0],
+            &cv,
+            &Progress::new(),
+            &mut |_| {}
+        )
+        .is_err()
+    );
+}

@@ -38,11 +38,14 @@ fn alpha_of<'a>(cx: &'a mut Ctx<'_>) -> Option<&'a mut f64> {
 
 impl View for PathView {
     fn ui(&mut self, ui: &mut egui::Ui, cx: &mut Ctx<'_>) {
+        if cx.settings.model.spec.kind == ModelKind::Svm {
+            return svm_path_ui(ui, cx);
+        }
         let Some(alpha_now) = alpha_of(cx).map(|a| *a) else {
             ui.centered_and_justified(|ui| {
                 ui.label(
-                    "A regularisation path is drawn for the elastic net (lasso, ridge) and \
-                     logistic regression: choose one of them in the Model panel.",
+                    "A regularisation path is drawn for the elastic net (lasso, ridge), \
+                     logistic regression and the SVM: PCA has no penalty.",
                 )
             });
             return;
@@ -182,6 +185,81 @@ impl View for PathView {
             && let Some(alpha) = alpha_of(cx)
         {
             *alpha = a;
+        }
+    }
+}
+
+const SVM_PATH_TIP: &str = "C-SVC: ½‖w‖² + C·Σᵢ ξᵢ. Small C: a wide margin 2/‖w‖ that tolerates \
+errors, many support vectors (bias). Large C: few errors on the training rows, a narrow margin, \
+fewer support vectors (variance). γ (RBF): the kernel's reach, exp(−γ‖x − x'‖²). Drag in a \
+plot to set the value.";
+
+/// The SVM's path: support vectors, margin and errors against C (or γ).
+fn svm_path_ui(ui: &mut egui::Ui, cx: &mut Ctx<'_>) {
+    use crate::analysis::curves::Param;
+    use crate::figure::builders::svm_path_figures;
+    let spec = &cx.settings.model.spec;
+    let mut param = match cx.settings.view.svm_path_param {
+        Some(Param::Gamma) if Param::Gamma.check(spec).is_ok() => Param::Gamma,
+        _ => Param::C,
+    };
+    let shown = cx.svm_path;
+    ui.horizontal(|ui| {
+        ui.label("against").on_hover_text(SVM_PATH_TIP);
+        ui.selectable_value(&mut param, Param::C, "C");
+        if Param::Gamma.check(spec).is_ok() {
+            ui.selectable_value(&mut param, Param::Gamma, "γ");
+        }
+        let folds = &mut cx.settings.model.cv_folds;
+        ui.add(egui::Slider::new(folds, 2..=MAX_CV_FOLDS).text("CV folds"))
+            .on_hover_text(CV_TIP);
+        if shown.is_busy() {
+            ui.add(
+                egui::ProgressBar::new(shown.fraction().unwrap_or(0.0))
+                    .desired_width(120.0)
+                    .show_percentage(),
+            );
+            if ui.button("Cancel").clicked() {
+                cx.commands.push(Command::CancelPath);
+            }
+        } else if shown.cancelled && ui.button("Run again").clicked() {
+            cx.commands.push(Command::RestartPath);
+        }
+    });
+    cx.settings.view.svm_path_param = Some(param);
+    if let Some(err) = shown.error_text() {
+        ui.label(RichText::new(err).color(theme::ERROR));
+    }
+    let Some(p) = shown.partial.clone().or_else(|| shown.result.clone()) else {
+        if shown.is_busy() {
+            ui.centered_and_justified(|ui| ui.spinner());
+        }
+        return;
+    };
+    if p.param != param {
+        return;
+    }
+    let current = param.current(&cx.settings.model.spec).unwrap_or(f64::NAN);
+    let figs = svm_path_figures(&p, current);
+    let height = (ui.available_height() - 8.0) / figs.len() as f32;
+    let link = egui::Id::unique("svm-path-axis");
+    let mut picked = None;
+    for fig in &figs {
+        let plot = crate::ui::plot(ui, &fig.id)
+            .height(height.max(60.0))
+            .link_axis(link, [true, false]);
+        if let Some(v) = pick_x_ui(ui, fig, plot).filter(|v| *v > 0.0) {
+            picked = Some(v);
+        }
+    }
+    if let Some(v) = picked {
+        let (lo, hi) = (
+            p.values.iter().copied().fold(f64::INFINITY, f64::min),
+            p.values.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+        );
+        let mut spec = cx.settings.model.spec.clone();
+        if param.apply(&mut spec, v.clamp(lo, hi)).is_ok() {
+            cx.settings.model.spec = spec;
         }
     }
 }
