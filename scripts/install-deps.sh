@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Install the Debian packages Ridgeline needs to open its window and to run its rendered UI
-# tests (Mesa's software Vulkan/GL drivers, X11 client libraries, Xvfb for screenshots).
+# tests (Mesa's software Vulkan/GL drivers, X11 client libraries, Xvfb for screenshots), and
+# desktop-file-validate, which the test of assets/ridgeline.desktop runs.
 # Only what is missing is installed; nothing happens when everything is there.
 set -euo pipefail
 
 packages=(
   xvfb xauth libx11-xcb1 libxcursor1 libxi6 libxrandr2 libxkbcommon-x11-0 libfontconfig1
   libgl1 libglx-mesa0 libegl1 libegl-mesa0 libgl1-mesa-dri libvulkan1 mesa-vulkan-drivers
+  desktop-file-utils
 )
 
 missing=()

@@ -6,6 +6,7 @@ mod common;
 mod csv_loader;
 mod csv_props;
 mod curves;
+mod desktop;
 mod elastic_net;
 mod logistic;
 mod loss;
