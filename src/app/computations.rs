@@ -414,6 +414,8 @@ impl RidgelineApp {
         if param.apply(&mut key.spec, values[0]).is_err() {
             return;
         }
+        // The live request carries the spec too: fix the swept value there as well.
+        key.live.spec = key.spec.clone();
         let cv = CvSettings {
             folds: key.folds,
             seed: key.seed,
@@ -498,6 +500,7 @@ impl RidgelineApp {
                 if param.apply(&mut key.spec, values[0]).is_err() {
                     return;
                 }
+                key.live.spec = key.spec.clone();
                 key.param = Some(param);
                 let spec = model.spec.clone();
                 jobs.validation.want(key, move || {
@@ -529,6 +532,7 @@ impl RidgelineApp {
             }
             CurveKind::BiasVariance => {
                 key.spec.elastic_net.alpha = 1.0;
+                key.live.spec = key.spec.clone();
                 let spec = model.spec.clone();
                 let boots = BootstrapSettings {
                     seed: key.seed,

@@ -15,6 +15,7 @@ mod path;
 mod pca;
 mod svm;
 mod ui;
+mod ui_curves;
 mod ui_loss;
 mod ui_model;
 mod ui_path;
