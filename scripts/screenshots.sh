@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Refresh screenshots/: the app photographs its own window under Xvfb (--screenshot), once the
-# data and the model are ready.
+# data and the model are ready. Views that need a click first (A vs B needs a pinned A) are
+# rendered by the UI test that clicks through them, with UPDATE_SCREENSHOTS=1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -24,6 +25,13 @@ shot table-winequality --dataset winequality --view table
 shot loss-logistic-iris --dataset iris --model logistic --view loss
 shot loss-svm-moons --dataset moons --model svm --view loss
 shot path-lasso-diabetes --dataset diabetes --model lasso --view path
-shot path-elasticnet-winequality --dataset winequality --model elasticnet --view path \
-  --task regression
+shot path-elasticnet-winequality --dataset winequality --task regression --model elasticnet \
+  --view path
 shot path-logistic-iris --dataset iris --model logistic --view path --all-features
+shot path-svm-moons --dataset moons --model svm --view path
+shot validation-svm-moons --dataset moons --model svm --view curves --curve validation
+shot learning-logistic-winequality --dataset winequality --model logistic --all-features \
+  --view curves --curve learning
+shot bias-variance-ridge-diabetes --dataset diabetes --model ridge --view curves \
+  --curve bias-variance
+UPDATE_SCREENSHOTS=1 cargo test --locked --test it pinning_a_and_changing_the_model

@@ -669,6 +669,7 @@ pub fn model_job(
         prepared,
         axes,
         result,
+        spec: request.spec,
         coarse,
     })
 }

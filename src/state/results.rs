@@ -79,6 +79,8 @@ pub struct ModelView {
     /// Dataset features on the horizontal and vertical axes.
     pub axes: (usize, usize),
     pub result: LiveResult,
+    /// The estimator and parameters it was fitted with.
+    pub spec: crate::estimators::ModelSpec,
     /// Made with the coarse grid while dragging.
     pub coarse: bool,
 }

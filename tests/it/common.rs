@@ -45,3 +45,21 @@ pub fn prepared(h: &Harness<'static, RidgelineApp>) -> Arc<Prepared> {
     let data = h.state().data().expect("data is loaded");
     data.prepared.clone().expect("a dataset")
 }
+
+/// With `UPDATE_SCREENSHOTS=1`, render the window (Mesa's software drivers) and save it as
+/// `screenshots/NAME.png`: for the views a screenshot run cannot reach without clicking
+/// (`scripts/screenshots.sh` sets it). Otherwise nothing.
+pub fn save_screenshot(h: &mut Harness<'static, RidgelineApp>, name: &str) {
+    if std::env::var_os("UPDATE_SCREENSHOTS").is_none() {
+        return;
+    }
+    h.remove_cursor();
+    h.run_steps(3);
+    let image = h
+        .render()
+        .expect("rendering needs Mesa's Vulkan or GL drivers");
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("screenshots")
+        .join(format!("{name}.png"));
+    image.save(&path).expect("writing the screenshot");
+}

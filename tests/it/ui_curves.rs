@@ -112,4 +112,5 @@ fn pinning_a_and_changing_the_model_gives_a_verdict_in_words() {
     h.get_by_label_contains("A is better than B");
     h.get_by_label_contains("A: SVM, C = 1, RBF");
     h.get_by_label_contains("B: SVM, C = 0.001, RBF");
+    crate::common::save_screenshot(&mut h, "compare-svm-moons");
 }

@@ -225,3 +225,42 @@ fn undo_restores_a_dragged_model_parameter() {
     assert_eq!(after.n_support(), before.n_support());
     assert_eq!(after.support_indices(), before.support_indices());
 }
+
+#[test]
+fn a_fit_that_stopped_at_max_iter_says_so_and_gamma_is_shown_only_where_it_applies() {
+    use ridgeline::app::Settings;
+    // Pure ridge on diabetes: linfa's coordinate descent never meets its tolerance.
+    let mut s = Settings {
+        source: Source::Builtin(Builtin::Real(RealDataset::Diabetes)),
+        ..Default::default()
+    };
+    s.model.spec.kind = ModelKind::ElasticNet;
+    s.model.spec.elastic_net.l1_ratio = 0.0;
+    let mut h = harness(Startup {
+        restored: Some(s),
+        ..Default::default()
+    });
+    settle(&mut h);
+    h.get_by_label_contains("not converged: stopped at max_iter = 1000");
+    // The lasso converges, and says in how many sweeps.
+    h.get_by_label("Lasso").click();
+    settle(&mut h);
+    h.get_by_label_contains("converged in");
+    assert!(
+        h.query_by_label_contains("not converged").is_none(),
+        "the lasso met its tolerance"
+    );
+
+    // A linear SVM has no γ: none is shown.
+    let mut s = Settings::default();
+    s.model.spec.svm.kernel = ridgeline::estimators::svm::Kernel::Linear;
+    let mut h = harness(Startup {
+        restored: Some(s),
+        ..Default::default()
+    });
+    settle(&mut h);
+    assert!(h.query_by_label_contains("γ used").is_none());
+    h.get_by_label("RBF").click();
+    settle(&mut h);
+    h.get_by_label_contains("γ used");
+}

@@ -159,7 +159,9 @@ fn metrics_ui(ui: &mut egui::Ui, p: &Prepared, view: &ModelView) {
             .on_hover_text(
                 "Training points with αᵢ > 0: only they enter f(x) = Σ αᵢ yᵢ k(xᵢ, x) − ρ",
             );
-            ui.label(format!("γ used {}", fmt_num(m.gamma())));
+            if view.spec.svm.kernel != crate::estimators::svm::Kernel::Linear {
+                ui.label(format!("γ used {}", fmt_num(m.gamma())));
+            }
             ui.label(format!("iterations {}", m.n_iter()));
         }
         Fitted::Logistic(m) => {
@@ -190,8 +192,28 @@ fn metrics_ui(ui: &mut egui::Ui, p: &Prepared, view: &ModelView) {
                 m.coef().len()
             ));
             ui.label(format!("intercept {}", fmt_num(m.intercept())));
-            ui.label(format!("iterations {}", m.n_iter()));
-            ui.label(format!("duality gap {}", fmt_num(m.duality_gap())));
+            let max_iter = view.spec.elastic_net.max_iter as usize;
+            if m.n_iter() >= max_iter {
+                let why = if view.spec.elastic_net.l1_ratio == 0.0 {
+                    "; for pure ridge linfa's duality gap never meets tol, the coefficients are \
+                     still the ridge solution"
+                } else {
+                    ": raise max_iter or tol"
+                };
+                ui.label(
+                    RichText::new(format!(
+                        "not converged: stopped at max_iter = {max_iter} (duality gap {}){why}",
+                        fmt_num(m.duality_gap())
+                    ))
+                    .color(theme::WARNING),
+                );
+            } else {
+                ui.label(format!(
+                    "converged in {} sweeps (duality gap {})",
+                    m.n_iter(),
+                    fmt_num(m.duality_gap())
+                ));
+            }
         }
         Fitted::Pca(m) => {
             for (k, (l, q)) in m
