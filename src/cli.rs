@@ -518,15 +518,7 @@ impl ModelArgs {
 fn fit_json(args: &FitArgs) -> Result<Value, CliError> {
     let spec = args.params.spec()?;
     let test_fraction = check_test_size(args.test_size)?;
-    let loaded = args.data.load()?;
-    let ds = build_dataset(&loaded.table, &loaded.roles)?;
-    let prep = PrepSettings {
-        test_fraction,
-        seed: args.data.seed,
-        stratify: true,
-        standardize: !args.no_standardize,
-    };
-    let split = split(&ds.target, &prep);
+    let (loaded, ds, prep, split) = load_and_split(&args.data, test_fraction, args.no_standardize)?;
     let request = LiveRequest {
         spec: spec.clone(),
         fit_on: FitOn::AllFeatures,
@@ -677,6 +669,33 @@ pub struct PathArgs {
     pub format: FormatArg,
 }
 
+/// Read the data, build the dataset and split it as `fit` and `path` do: seeded, stratified,
+/// `test_fraction` held out.
+fn load_and_split(
+    data: &DataArgs,
+    test_fraction: f64,
+    no_standardize: bool,
+) -> Result<
+    (
+        Loaded,
+        crate::data::Dataset,
+        PrepSettings,
+        crate::data::prep::Split,
+    ),
+    CliError,
+> {
+    let loaded = data.load()?;
+    let ds = build_dataset(&loaded.table, &loaded.roles)?;
+    let prep = PrepSettings {
+        test_fraction,
+        seed: data.seed,
+        stratify: true,
+        standardize: !no_standardize,
+    };
+    let split = split(&ds.target, &prep);
+    Ok((loaded, ds, prep, split))
+}
+
 fn check_test_size(test_size: Option<f64>) -> Result<f64, CliError> {
     match test_size {
         Some(f) if !(f.is_finite() && (0.0..=0.9).contains(&f)) => Err(CliError(format!(
@@ -719,15 +738,7 @@ fn path_out(args: &PathArgs, out: &mut dyn std::io::Write) -> Result<(), CliErro
         tol: args.tol,
     };
     request.validate()?;
-    let loaded = args.data.load()?;
-    let ds = build_dataset(&loaded.table, &loaded.roles)?;
-    let prep = PrepSettings {
-        test_fraction,
-        seed: args.data.seed,
-        stratify: true,
-        standardize: !args.no_standardize,
-    };
-    let split = split(&ds.target, &prep);
+    let (loaded, ds, _, split) = load_and_split(&args.data, test_fraction, args.no_standardize)?;
     if let Some(k) = args.cv
         && k > split.train.len()
     {

@@ -145,6 +145,27 @@ pub fn fold_rows(fold: &[usize], f: usize) -> (Vec<usize>, Vec<usize>) {
     (train, test)
 }
 
+/// The scaler fitted on `train` rows (or the identity) and `spec` fitted on those rows in its
+/// space.
+fn fit_scaled(
+    ds: &Dataset,
+    spec: &ModelSpec,
+    train: &[usize],
+    standardize: bool,
+    progress: &Progress,
+) -> Result<(Standardizer, Fitted), Error> {
+    progress.check()?;
+    let scaler = if standardize {
+        Standardizer::fit(ds.x.view(), train)
+    } else {
+        Standardizer::identity(ds.n_features())
+    };
+    let z_train = scaler.transform(ds.x.select(Axis(0), train).view());
+    let target = live::Design::target_of(ds, train);
+    let fitted = estimators::fit(spec, z_train.view(), target.view(), progress)?;
+    Ok((scaler, fitted))
+}
+
 /// Fit `spec` on `train` rows of `ds` (the scaler fitted on them when `standardize`) and score
 /// the model on each set of rows in `evals`. `progress` is passed to the estimator (which sets
 /// its counters: pass a [`Progress::child`] of a job's progress).
@@ -156,15 +177,7 @@ pub fn fit_and_evaluate(
     standardize: bool,
     progress: &Progress,
 ) -> Result<Vec<Eval>, Error> {
-    progress.check()?;
-    let scaler = if standardize {
-        Standardizer::fit(ds.x.view(), train)
-    } else {
-        Standardizer::identity(ds.n_features())
-    };
-    let z_train = scaler.transform(ds.x.select(Axis(0), train).view());
-    let target = live::Design::target_of(ds, train);
-    let fitted = estimators::fit(spec, z_train.view(), target.view(), progress)?;
+    let (scaler, fitted) = fit_scaled(ds, spec, train, standardize, progress)?;
     Ok(evals
         .iter()
         .map(|rows| {
@@ -184,15 +197,7 @@ pub fn fit_and_predict_values(
     standardize: bool,
     progress: &Progress,
 ) -> Result<Vec<f64>, Error> {
-    progress.check()?;
-    let scaler = if standardize {
-        Standardizer::fit(ds.x.view(), train)
-    } else {
-        Standardizer::identity(ds.n_features())
-    };
-    let z_train = scaler.transform(ds.x.select(Axis(0), train).view());
-    let target = live::Design::target_of(ds, train);
-    let fitted = estimators::fit(spec, z_train.view(), target.view(), progress)?;
+    let (scaler, fitted) = fit_scaled(ds, spec, train, standardize, progress)?;
     let z = scaler.transform(ds.x.select(Axis(0), at).view());
     fitted
         .predict_values(z.view())

@@ -391,6 +391,28 @@ impl RidgelineApp {
 }
 
 impl RidgelineApp {
+    /// The key of a curve-like computation on the live fit's rows and features (the grid left
+    /// out), and the folds it uses.
+    fn curve_key(&self, data: u64, live: &LiveRequest) -> (CurveKey, CvSettings) {
+        let mut live = live.clone();
+        live.grid_size = 0;
+        let key = CurveKey {
+            data,
+            live,
+            spec: self.settings.model.spec.clone(),
+            folds: self.settings.model.cv_folds.clamp(2, MAX_CV_FOLDS),
+            seed: self.settings.prep.seed,
+            param: None,
+            pinned: None,
+        };
+        let cv = CvSettings {
+            folds: key.folds,
+            seed: key.seed,
+            standardize: self.settings.prep.standardize,
+        };
+        (key, cv)
+    }
+
     /// The SVM's path over C (or γ), keyed with the swept value fixed: moving it moves the
     /// marker only.
     fn want_svm_path(&mut self, prepared: &Arc<Prepared>, data: u64, live: &LiveRequest) {
@@ -400,27 +422,14 @@ impl RidgelineApp {
             _ => Param::C,
         };
         let values = param.default_values(prepared.dataset.n_features());
-        let mut live = live.clone();
-        live.grid_size = 0;
-        let mut key = CurveKey {
-            data,
-            live: live.clone(),
-            spec: spec.clone(),
-            folds: self.settings.model.cv_folds.clamp(2, MAX_CV_FOLDS),
-            seed: self.settings.prep.seed,
-            param: Some(param),
-            pinned: None,
-        };
+        let (mut key, cv) = self.curve_key(data, live);
+        let live = key.live.clone();
+        key.param = Some(param);
         if param.apply(&mut key.spec, values[0]).is_err() {
             return;
         }
         // The live request carries the spec too: fix the swept value there as well.
         key.live.spec = key.spec.clone();
-        let cv = CvSettings {
-            folds: key.folds,
-            seed: key.seed,
-            standardize: self.settings.prep.standardize,
-        };
         let prepared = Arc::clone(prepared);
         self.rt.jobs.svm_path.want(key, move || {
             move |job: &Job<SvmPath>| {
@@ -434,23 +443,9 @@ impl RidgelineApp {
     /// Cross-validate the current model (not while dragging: k fits per position of the hand
     /// would only be cancelled).
     fn want_cv(&mut self, prepared: &Arc<Prepared>, data: u64, live: &LiveRequest) {
-        let mut live = live.clone();
-        live.grid_size = 0;
         let spec = self.settings.model.spec.clone();
-        let key = CurveKey {
-            data,
-            live: live.clone(),
-            spec: spec.clone(),
-            folds: self.settings.model.cv_folds.clamp(2, MAX_CV_FOLDS),
-            seed: self.settings.prep.seed,
-            param: None,
-            pinned: None,
-        };
-        let cv = CvSettings {
-            folds: key.folds,
-            seed: key.seed,
-            standardize: self.settings.prep.standardize,
-        };
+        let (key, cv) = self.curve_key(data, live);
+        let live = key.live.clone();
         let prepared = Arc::clone(prepared);
         self.rt.jobs.cv.want(key, move || {
             move |job: &Job<CvRun>| {
@@ -464,24 +459,10 @@ impl RidgelineApp {
     /// Submit the curve on screen when what it depends on changed. Not while a slider is
     /// dragged: k-fold work for every position of the hand would only be cancelled.
     fn want_curve(&mut self, prepared: &Arc<Prepared>, data: u64, live: &LiveRequest) {
+        let (mut key, cv) = self.curve_key(data, live);
+        let live = key.live.clone();
         let view = &self.settings.view;
         let model = &self.settings.model;
-        let mut live = live.clone();
-        live.grid_size = 0;
-        let mut key = CurveKey {
-            data,
-            live: live.clone(),
-            spec: model.spec.clone(),
-            folds: model.cv_folds.clamp(2, MAX_CV_FOLDS),
-            seed: self.settings.prep.seed,
-            param: None,
-            pinned: None,
-        };
-        let cv = CvSettings {
-            folds: key.folds,
-            seed: key.seed,
-            standardize: self.settings.prep.standardize,
-        };
         let prepared = Arc::clone(prepared);
         let jobs = &mut self.rt.jobs;
         match view.curve {

@@ -63,3 +63,18 @@ pub fn save_screenshot(h: &mut Harness<'static, RidgelineApp>, name: &str) {
         .join(format!("{name}.png"));
     image.save(&path).expect("writing the screenshot");
 }
+
+/// Step frames until `done` holds (at most `limit`; `what` names it in the failure).
+pub fn step_until(
+    h: &mut Harness<'static, RidgelineApp>,
+    limit: Duration,
+    what: &str,
+    done: impl Fn(&RidgelineApp) -> bool,
+) {
+    let start = Instant::now();
+    while !done(h.state()) {
+        h.step();
+        std::thread::sleep(Duration::from_millis(5));
+        assert!(start.elapsed() < limit, "timed out waiting for {what}");
+    }
+}

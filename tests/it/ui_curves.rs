@@ -1,8 +1,9 @@
 //! The Curves view and the SVM path, driven through egui_kittest: the validation curve's marker
 //! moves C without recomputing the curve, and pinning A then changing the model gives a verdict.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use crate::common::step_until;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
@@ -20,20 +21,6 @@ fn harness(curve: CurveKind) -> Harness<'static, RidgelineApp> {
         },
         egui::vec2(1280.0, 800.0),
     )
-}
-
-fn step_until(
-    h: &mut Harness<'static, RidgelineApp>,
-    limit: Duration,
-    what: &str,
-    done: impl Fn(&RidgelineApp) -> bool,
-) {
-    let start = Instant::now();
-    while !done(h.state()) {
-        h.step();
-        std::thread::sleep(Duration::from_millis(5));
-        assert!(start.elapsed() < limit, "timed out waiting for {what}");
-    }
 }
 
 /// Press in a plot at a share of its width, move a little and let go.

@@ -8,6 +8,7 @@
 
 use std::time::{Duration, Instant};
 
+use crate::common::step_until;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
@@ -34,21 +35,6 @@ fn long_svm() -> Startup {
     Startup {
         restored: Some(s),
         ..Default::default()
-    }
-}
-
-/// Step frames until `done` holds (at most `limit`).
-fn step_until(
-    h: &mut Harness<'static, RidgelineApp>,
-    limit: Duration,
-    what: &str,
-    done: impl Fn(&RidgelineApp) -> bool,
-) {
-    let start = Instant::now();
-    while !done(h.state()) {
-        h.step();
-        std::thread::sleep(Duration::from_millis(5));
-        assert!(start.elapsed() < limit, "timed out waiting for {what}");
     }
 }
 

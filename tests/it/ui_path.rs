@@ -2,8 +2,9 @@
 //! dragged (the live fit follows the hand, the path is never recomputed), dragging in the path
 //! moves the α slider and the model, and a long cross-validation can be cancelled.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use crate::common::step_until;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
@@ -31,20 +32,6 @@ fn harness(settings: Settings) -> Harness<'static, RidgelineApp> {
         },
         egui::vec2(1280.0, 800.0),
     )
-}
-
-fn step_until(
-    h: &mut Harness<'static, RidgelineApp>,
-    limit: Duration,
-    what: &str,
-    done: impl Fn(&RidgelineApp) -> bool,
-) {
-    let start = Instant::now();
-    while !done(h.state()) {
-        h.step();
-        std::thread::sleep(Duration::from_millis(5));
-        assert!(start.elapsed() < limit, "timed out waiting for {what}");
-    }
 }
 
 fn alphas_done(app: &RidgelineApp) -> usize {
