@@ -26,7 +26,8 @@ use crate::progress::Progress;
     name = "ridgeline",
     version,
     about = "A native desktop workbench for classical machine learning",
-    long_about = "Run without a subcommand to open the workbench window; the subcommands work headless."
+    long_about = "Run without a subcommand to open the workbench window; the subcommands work headless.",
+    args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -38,11 +39,15 @@ pub struct Cli {
 /// Options of the window.
 #[derive(Debug, Args, Default)]
 pub struct GuiArgs {
+    /// Open the workbench on this CSV/TSV file (as `--data FILE.csv`; what a file manager's
+    /// "Open with" passes).
+    #[arg(value_name = "FILE.csv", conflicts_with_all = ["dataset", "data"])]
+    pub file: Option<PathBuf>,
     /// Open the workbench on this CSV/TSV file.
     #[arg(long, value_name = "FILE.csv", conflicts_with = "dataset")]
     pub data: Option<PathBuf>,
     /// Target column (name or 0-based index); default the last column.
-    #[arg(long, value_name = "COL", requires = "data")]
+    #[arg(long, value_name = "COL")]
     pub target: Option<String>,
     /// Open the workbench on a built-in dataset (see `ridgeline datasets`).
     #[arg(long, value_name = "NAME")]
@@ -237,6 +242,12 @@ impl GuiArgs {
     /// Check what can be checked before a window opens, so mistakes end with one line on
     /// stderr. (A file is read by the window itself, which reports its problems.)
     pub fn check(&self) -> Result<(), CliError> {
+        if self.target.is_some() && self.data.is_none() && self.file.is_none() {
+            return Err(CliError(
+                "--target names a column of a file: give --data FILE.csv (or the file itself)"
+                    .into(),
+            ));
+        }
         if let Some(name) = &self.dataset {
             Builtin::from_name(name, 300, None, 0).map_err(CliError)?;
         }

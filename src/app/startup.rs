@@ -126,7 +126,7 @@ impl RidgelineApp {
             notice = n;
             restored
         };
-        let source = match (&args.data, &args.dataset) {
+        let source = match (args.data.as_ref().or(args.file.as_ref()), &args.dataset) {
             (Some(path), _) => Some(Source::File(path.clone())),
             (None, Some(name)) => Some(Source::Builtin(Builtin::from_name(name, 300, None, 0)?)),
             (None, None) => None,

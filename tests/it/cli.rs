@@ -680,3 +680,19 @@ fn curve_errors_are_one_line_and_exit_2() {
     );
     assert_one_line_error(&curve(&["--kind", "learning", "--cv", "1"]), "cv folds");
 }
+
+#[test]
+fn a_bare_file_argument_is_the_window_s_data_and_conflicts_are_one_line() {
+    // What a file manager's "Open with" passes; with a built-in dataset it is a conflict.
+    assert_one_line_error(
+        &ridgeline(&["some.csv", "--dataset", "iris"]),
+        "cannot be used with",
+    );
+    assert_one_line_error(
+        &ridgeline(&["--target", "y"]),
+        "--target names a column of a file",
+    );
+    // Subcommands are still subcommands.
+    let v = json(&ridgeline(&["inspect", "--dataset", "iris"]));
+    assert_eq!(v["n_rows"], 150);
+}

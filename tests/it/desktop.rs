@@ -185,8 +185,8 @@ fn desktop_entry_says_how_to_start_the_app() {
         assert!(categories.contains(&c), "Categories lacks {c}");
     }
     assert!(key("Keywords").ends_with(';') && key("Keywords").len() > 1);
-    // A file type is claimed only when Exec passes the file on: `ridgeline` takes a file as
-    // `--data FILE`, and `%f` would be dropped when started from the menu, leaving `--data`.
+    // A file type is claimed only when Exec passes the file on (`ridgeline FILE.csv`; from the
+    // menu `%f` is dropped and the window opens on the remembered data).
     let takes_file = ["%f", "%F", "%u", "%U"].iter().any(|c| exec.contains(c));
     assert_eq!(
         e.contains_key("MimeType"),
@@ -269,8 +269,8 @@ fn install_desktop_puts_the_entry_and_icons_under_xdg_data_home_and_uninstall_re
     let e = desktop_entry(&desktop);
     assert_eq!(
         e["Exec"],
-        bin.to_str().unwrap(),
-        "Exec is the binary's absolute path"
+        format!("{} %f", bin.to_str().unwrap()),
+        "Exec is the binary's absolute path, then the file"
     );
     let source = desktop_entry(&repo().join("assets/ridgeline.desktop"));
     for (k, v) in &source {
@@ -316,7 +316,7 @@ fn install_desktop_defaults_to_cargo_bin_and_local_share() {
         assert!(p.is_file(), "{} missing", p.display());
     }
     let e = desktop_entry(&data.join("applications/ridgeline.desktop"));
-    assert_eq!(e["Exec"], format!("\"{}\"", bin.display()));
+    assert_eq!(e["Exec"], format!("\"{}\" %f", bin.display()));
     validate(&data.join("applications/ridgeline.desktop"));
 
     assert_ok(&install_script(&["--uninstall"], &env));
