@@ -264,3 +264,64 @@ fn a_fit_that_stopped_at_max_iter_says_so_and_gamma_is_shown_only_where_it_appli
     settle(&mut h);
     h.get_by_label_contains("γ used");
 }
+
+#[test]
+fn another_models_picture_is_never_shown_as_the_current_one() {
+    let mut h = harness(Startup::default());
+    settle(&mut h);
+    h.get_by_label("plot: boundary");
+    assert!(h.query_all_by_label_contains("support vectors").count() >= 1);
+    // Elastic net on two moons (classes): it cannot be fitted. The SVM's map and metrics must
+    // not stay under the error as if they were the elastic net's.
+    choose_estimator(&mut h, "Elastic net");
+    h.get_by_label_contains("needs a numeric (regression) target");
+    assert!(h.query_by_label("plot: boundary").is_none());
+    assert_eq!(h.query_all_by_label_contains("support vectors").count(), 0);
+    assert_eq!(h.query_all_by_label_contains("accuracy").count(), 0);
+
+    // Back to the SVM, then a regression dataset: the SVM says why it cannot, and the moons'
+    // map and accuracy are gone rather than shown over the new data.
+    choose_estimator(&mut h, "SVM (C-SVC)");
+    h.get_by_label("plot: boundary");
+    // (What the Dataset list sends when "curve" is picked.)
+    h.state_mut()
+        .rt
+        .commands
+        .push(ridgeline::app::Command::OpenBuiltin(Builtin::generated(
+            ridgeline::data::generate::Generator::Curve,
+        )));
+    settle(&mut h);
+    h.get_by_label_contains("needs class labels");
+    assert!(h.query_by_label("plot: boundary").is_none());
+    assert_eq!(h.query_all_by_label_contains("accuracy").count(), 0);
+}
+
+#[test]
+fn while_a_slow_refit_runs_the_last_picture_is_greyed_and_says_so() {
+    use ridgeline::app::Settings;
+    use ridgeline::data::generate::Generator;
+    let mut s = Settings {
+        source: Source::Builtin(Builtin::Generated {
+            kind: Generator::Moons,
+            n: 1000,
+            noise: 0.35,
+            seed: 0,
+        }),
+        ..Default::default()
+    };
+    s.model.spec.svm.tol = 1e-5;
+    let mut h = harness(Startup {
+        restored: Some(s),
+        ..Default::default()
+    });
+    settle(&mut h);
+    assert_eq!(h.query_all_by_label_contains("updating…").count(), 0);
+    // C = 1000 takes ~20 s to fit here (debug build): meanwhile the C = 1 picture stays,
+    // greyed and marked, and so do its metrics.
+    h.state_mut().settings.model.spec.svm.c = 1000.0;
+    h.step();
+    h.step();
+    h.get_by_label_contains("updating… (the previous result meanwhile)");
+    h.get_by_label("plot: boundary");
+    h.get_by_label_contains("from earlier settings");
+}

@@ -10,11 +10,24 @@ use crate::ui::{Ctx, fmt_num, theme};
 
 /// Metrics of the model on screen, for the side panel.
 pub fn metrics_panel_ui(ui: &mut egui::Ui, cx: &Ctx<'_>) {
-    if let Some(view) = &cx.model.result {
-        metrics_ui(ui, &view.prepared, view);
-        ui.separator();
-        cv_ui(ui, cx);
+    use crate::ui::views::{Showing, shown_as};
+    let Some(view) = &cx.model.result else {
+        return;
+    };
+    match shown_as(view, cx) {
+        // Another estimator's numbers are not this one's.
+        Showing::Other => return,
+        Showing::Stale => {
+            ui.label(RichText::new("from earlier settings").color(theme::WARNING));
+            ui.scope(|ui| {
+                ui.multiply_opacity(0.45);
+                metrics_ui(ui, &view.prepared, view);
+            });
+        }
+        Showing::Current => metrics_ui(ui, &view.prepared, view),
     }
+    ui.separator();
+    cv_ui(ui, cx);
 }
 
 const CV_TIP: &str = "k-fold cross-validation on the training rows (shuffled with the split \

@@ -44,7 +44,8 @@ pub fn model_tab_ui(ui: &mut egui::Ui, views: &mut Views, cx: &mut Ctx<'_>) {
             ui.label(RichText::new("coarse while dragging").weak());
         }
     });
-    if let Some(err) = cx.model_error() {
+    let error = cx.model_error();
+    if let Some(err) = &error {
         ui.label(RichText::new(err).color(theme::ERROR));
     }
     let Some(view) = cx.model.result.clone() else {
@@ -53,10 +54,56 @@ pub fn model_tab_ui(ui: &mut egui::Ui, views: &mut Views, cx: &mut Ctx<'_>) {
         }
         return;
     };
+    // Never another model's picture as if it were this one's: a result of another family is
+    // not drawn; one of earlier settings of this family is drawn greyed and says so.
+    match shown_as(&view, cx) {
+        Showing::Other => {
+            if busy && error.is_none() {
+                ui.centered_and_justified(|ui| ui.spinner());
+            }
+            return;
+        }
+        Showing::Stale => {
+            let why = if error.is_some() {
+                "the last result that could be fitted, from earlier settings"
+            } else {
+                "updating… (the previous result meanwhile)"
+            };
+            ui.label(RichText::new(why).color(theme::WARNING));
+            ui.multiply_opacity(0.45);
+        }
+        Showing::Current => {}
+    }
     match &view.result.fitted {
         Fitted::Svm(_) | Fitted::Logistic(_) => views.boundary.ui(ui, cx),
         Fitted::ElasticNet(_) => views.regression.ui(ui, cx),
         Fitted::Pca(_) => views.pca.ui(ui, cx),
+    }
+}
+
+/// How the model result on screen relates to what the settings ask for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Showing {
+    /// Computed from the current settings.
+    Current,
+    /// The same estimator, from earlier settings (a newer result is coming, or failed).
+    Stale,
+    /// Another estimator's result, or one fitted on other data: not to be drawn.
+    Other,
+}
+
+/// Whether `view` is the current result, an older one of the same estimator, or another's.
+pub fn shown_as(view: &crate::state::ModelView, cx: &Ctx<'_>) -> Showing {
+    let same_data = cx
+        .prepared()
+        .is_some_and(|p| std::sync::Arc::ptr_eq(&p, &view.prepared));
+    if view.spec.kind != cx.settings.model.spec.kind || !same_data {
+        Showing::Other
+    } else if view.spec == cx.settings.model.spec && same_data && cx.param_error.is_none() {
+        // (Only the map's resolution may differ: coarse while dragging, refined after.)
+        Showing::Current
+    } else {
+        Showing::Stale
     }
 }
 
