@@ -31,6 +31,16 @@ pub enum Tab {
 }
 
 impl Tab {
+    /// Every view, in the top bar's order (Ctrl+1 … Ctrl+6).
+    pub const ALL: [Tab; 6] = [
+        Tab::Model,
+        Tab::Loss,
+        Tab::Path,
+        Tab::Curves,
+        Tab::Scatter,
+        Tab::Table,
+    ];
+
     /// Whether the view shows the live fit (and so needs the model controls beside it).
     pub fn shows_model(self) -> bool {
         matches!(self, Tab::Model | Tab::Loss | Tab::Path | Tab::Curves)
@@ -72,6 +82,11 @@ pub struct ViewSettings {
     pub first_column: usize,
     /// The loss view's vertical axes are logarithmic.
     pub loss_log_y: bool,
+    /// The F1 help window is open.
+    pub show_help: bool,
+    /// The side panels are hidden (for small windows).
+    pub hide_data_panel: bool,
+    pub hide_model_panel: bool,
     /// The path view's output (class) for multinomial logistic regression.
     pub path_output: usize,
     /// The Curves tab's curve, and the parameter of the validation curve.

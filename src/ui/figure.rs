@@ -22,7 +22,8 @@ pub fn figure_ui<R>(
     let mut plot = plot
         .x_axis_label(axis_label(&fig.x))
         .y_axis_label(axis_label(&fig.y));
-    if fig.legend {
+    // A legend would cover most of a narrow plot; hovering still names every line.
+    if fig.legend && ui.available_width() >= 420.0 {
         // Entries in the order the figure lists them (PC1, PC2, … PC10, not as text), over a
         // translucent background so the data under a legend stays visible.
         plot = plot.legend(

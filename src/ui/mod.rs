@@ -126,18 +126,25 @@ pub fn app_ui(ui: &mut egui::Ui, views: &mut Views, cx: &mut Ctx<'_>) {
         cx.commands.push(Command::ShowOpenDialog);
     }
 
+    shortcuts(ui, cx);
     egui::Panel::top("top_bar").show(ui, |ui| top_bar_ui(ui, cx));
     egui::Panel::bottom("status_bar").show(ui, |ui| status_bar_ui(ui, cx));
-    egui::Panel::left("data_panel")
-        .resizable(true)
-        .default_size(290.0)
-        .show(ui, |ui| {
-            egui::ScrollArea::vertical().show(ui, |ui| panels::data::data_panel_ui(ui, cx));
-        });
-    if cx.settings.view.tab.shows_model() {
+    // Side panels take at most about a quarter of the window each, and either can be hidden
+    // from the top bar, so the plots keep room at 900 × 600.
+    let width = ui.ctx().content_rect().width();
+    let side = (width * 0.24).clamp(200.0, 290.0);
+    if !cx.settings.view.hide_data_panel {
+        egui::Panel::left("data_panel")
+            .resizable(true)
+            .default_size(side)
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| panels::data::data_panel_ui(ui, cx));
+            });
+    }
+    if cx.settings.view.tab.shows_model() && !cx.settings.view.hide_model_panel {
         egui::Panel::right("model_panel")
             .resizable(true)
-            .default_size(280.0)
+            .default_size(side)
             .show(ui, |ui| {
                 egui::ScrollArea::vertical().show(ui, |ui| {
                     panels::model_controls::model_controls_ui(ui, cx);
@@ -154,7 +161,80 @@ pub fn app_ui(ui: &mut egui::Ui, views: &mut Views, cx: &mut Ctx<'_>) {
         Tab::Scatter => views.scatter.ui(ui, cx),
         Tab::Table => views.table.ui(ui, cx),
     });
+    help_ui(ui, cx);
     drop_hint_ui(ui);
+}
+
+/// The keys, as the help window lists them.
+const SHORTCUTS: [(&str, &str); 7] = [
+    ("F1", "this help"),
+    ("Ctrl+O", "open a CSV or TSV file…"),
+    (
+        "Ctrl+Z",
+        "undo the last change of data, columns, split or model",
+    ),
+    (
+        "Ctrl+1 … Ctrl+6",
+        "Model, Loss, Path, Curves, Scatter, Table",
+    ),
+    ("F2 / F3", "show or hide the data panel / the model panel"),
+    (
+        "drag in a path or curve",
+        "set α, C, γ … to the value under the pointer",
+    ),
+    ("scroll, drag, double-click", "zoom, pan, reset a plot"),
+];
+
+/// F1, F2, F3 and Ctrl+1 … Ctrl+6.
+fn shortcuts(ui: &mut egui::Ui, cx: &mut Ctx<'_>) {
+    let view = &mut cx.settings.view;
+    ui.input_mut(|i| {
+        if i.consume_key(egui::Modifiers::NONE, egui::Key::F1) {
+            view.show_help = !view.show_help;
+        }
+        if i.consume_key(egui::Modifiers::NONE, egui::Key::F2) {
+            view.hide_data_panel = !view.hide_data_panel;
+        }
+        if i.consume_key(egui::Modifiers::NONE, egui::Key::F3) {
+            view.hide_model_panel = !view.hide_model_panel;
+        }
+        let keys = [
+            egui::Key::Num1,
+            egui::Key::Num2,
+            egui::Key::Num3,
+            egui::Key::Num4,
+            egui::Key::Num5,
+            egui::Key::Num6,
+        ];
+        for (key, tab) in keys.into_iter().zip(Tab::ALL) {
+            if i.consume_key(egui::Modifiers::COMMAND, key) {
+                view.tab = tab;
+            }
+        }
+    });
+}
+
+/// The help window (F1): what each view is for, and the keys.
+fn help_ui(ui: &mut egui::Ui, cx: &mut Ctx<'_>) {
+    let open = &mut cx.settings.view.show_help;
+    egui::Window::new("Help")
+        .open(open)
+        .collapsible(false)
+        .resizable(false)
+        .show(ui.ctx(), |ui| {
+            ui.label(
+                "Pick data on the left, an estimator on the right, and drag its sliders. \
+                 Every control's tooltip gives its meaning and formula.",
+            );
+            ui.add_space(6.0);
+            egui::Grid::new("shortcuts").striped(true).show(ui, |ui| {
+                for (key, what) in SHORTCUTS {
+                    ui.strong(key);
+                    ui.label(what);
+                    ui.end_row();
+                }
+            });
+        });
 }
 
 fn top_bar_ui(ui: &mut egui::Ui, cx: &mut Ctx<'_>) {
@@ -180,6 +260,14 @@ fn top_bar_ui(ui: &mut egui::Ui, cx: &mut Ctx<'_>) {
         ui.selectable_value(tab, Tab::Table, "Table")
             .on_hover_text("The data as read, with per-column statistics");
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            let view = &mut cx.settings.view;
+            if view.tab.shows_model() {
+                toggle_ui(ui, &mut view.hide_model_panel, "Model ▸", "Show or hide the model panel (F3)");
+            }
+            toggle_ui(ui, &mut view.hide_data_panel, "◂ Data", "Show or hide the data panel (F2)");
+            if ui.button("?").on_hover_text("Help and shortcuts (F1)").clicked() {
+                cx.settings.view.show_help = !cx.settings.view.show_help;
+            }
             let undo = ui
                 .add_enabled(cx.can_undo, egui::Button::new("Undo"))
                 .on_hover_text("Undo the last change of data, columns, split or model (Ctrl+Z)");
@@ -188,6 +276,18 @@ fn top_bar_ui(ui: &mut egui::Ui, cx: &mut Ctx<'_>) {
             }
         });
     });
+}
+
+/// A button that shows a panel when it is hidden (`hidden` flips on click).
+fn toggle_ui(ui: &mut egui::Ui, hidden: &mut bool, label: &str, tip: &str) {
+    let mut shown = !*hidden;
+    if ui
+        .toggle_value(&mut shown, label)
+        .on_hover_text(tip)
+        .changed()
+    {
+        *hidden = !shown;
+    }
 }
 
 fn status_bar_ui(ui: &mut egui::Ui, cx: &mut Ctx<'_>) {

@@ -312,3 +312,35 @@ fn the_command_line_target_is_resolved_by_index() {
     let p = prepared(&h);
     assert_eq!(p.dataset.feature_names, vec!["x1", "x2"]);
 }
+
+#[test]
+fn f1_shows_the_shortcuts_and_f2_f3_and_ctrl_digits_work() {
+    let mut h = crate::common::harness(Startup::default(), egui::vec2(900.0, 600.0));
+    settle(&mut h);
+    assert!(h.query_by_label("Help").is_none());
+    h.key_press(egui::Key::F1);
+    h.run_steps(2);
+    h.get_by_label("Help");
+    h.get_by_label("Ctrl+1 … Ctrl+6");
+    assert!(h.state().settings.view.show_help);
+    // F2 hides the data panel (its heading goes), F3 the model panel.
+    h.get_by_label("Columns");
+    h.key_press(egui::Key::F2);
+    h.run_steps(2);
+    assert!(h.query_by_label("Columns").is_none());
+    assert!(h.state().settings.view.hide_data_panel);
+    h.key_press(egui::Key::F3);
+    h.run_steps(2);
+    assert!(h.query_by_label("Estimator").is_none());
+    // The top bar's toggle brings the data panel back.
+    h.get_by_label("◂ Data").click();
+    h.run_steps(2);
+    h.get_by_label("Columns");
+    // Ctrl+3: the Path view; Ctrl+6: the table.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Num3);
+    h.run_steps(2);
+    assert_eq!(h.state().settings.view.tab, ridgeline::app::Tab::Path);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Num6);
+    h.run_steps(2);
+    assert_eq!(h.state().settings.view.tab, ridgeline::app::Tab::Table);
+}

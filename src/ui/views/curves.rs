@@ -74,7 +74,7 @@ fn state_ui<P, O>(ui: &mut egui::Ui, shown: &Shown<P, O>) {
 
 impl View for CurvesView {
     fn ui(&mut self, ui: &mut egui::Ui, cx: &mut Ctx<'_>) {
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             let kind = &mut cx.settings.view.curve;
             ui.selectable_value(kind, CurveKind::Validation, "Validation")
                 .on_hover_text(VALIDATION_TIP);
@@ -116,7 +116,7 @@ fn validation_ui(ui: &mut egui::Ui, cx: &mut Ctx<'_>) {
         return;
     };
     let shown = cx.validation;
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         egui::ComboBox::from_label("parameter")
             .selected_text(param.label())
             .show_ui(ui, |ui| {
@@ -207,7 +207,7 @@ fn bias_variance_ui(ui: &mut egui::Ui, cx: &mut Ctx<'_>) {
 
 fn compare_ui(ui: &mut egui::Ui, cx: &mut Ctx<'_>) {
     let shown = cx.compare;
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         if ui
             .button("Pin current as A")
             .on_hover_text("Remember the current model as A; then change it (B) and compare")

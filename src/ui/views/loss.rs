@@ -17,7 +17,7 @@ impl View for LossView {
         let running = cx.loss.is_busy();
         // While the solver runs, its newest partial curve; then the finished one.
         let curve = cx.loss.partial.clone().or_else(|| cx.loss.result.clone());
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             ui.checkbox(&mut cx.settings.view.loss_log_y, "log scale")
                 .on_hover_text("Logarithmic vertical axes (values ≤ 0 are not drawn)");
             if running {

@@ -31,7 +31,7 @@ pub fn model_tab_ui(ui: &mut egui::Ui, views: &mut Views, cx: &mut Ctx<'_>) {
         }
     };
     let busy = cx.model.is_busy();
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         // A regression's views are about every feature: no plane to choose.
         if cx.settings.model.spec.kind != ModelKind::ElasticNet {
             feature_axis_combos(ui, cx, &current);

@@ -53,7 +53,7 @@ impl View for PathView {
         let running = cx.path.is_busy();
         let result = cx.path.partial.clone().or_else(|| cx.path.result.clone());
         let mut new_alpha = None;
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             let folds = &mut cx.settings.model.cv_folds;
             ui.add(egui::Slider::new(folds, 2..=MAX_CV_FOLDS).text("CV folds"))
                 .on_hover_text(CV_TIP);
@@ -204,7 +204,7 @@ fn svm_path_ui(ui: &mut egui::Ui, cx: &mut Ctx<'_>) {
         _ => Param::C,
     };
     let shown = cx.svm_path;
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.label("against").on_hover_text(SVM_PATH_TIP);
         ui.selectable_value(&mut param, Param::C, "C");
         if Param::Gamma.check(spec).is_ok() {

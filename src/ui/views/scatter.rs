@@ -29,7 +29,7 @@ impl View for ScatterView {
         let view = &mut cx.settings.view;
         let (mut xa, mut ya) =
             prepared.chosen_axes(view.x_feature.as_deref(), view.y_feature.as_deref());
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             axis_combo(ui, "x axis", &options, &mut xa);
             axis_combo(ui, "y axis", &options, &mut ya);
             let n = prepared.dataset.n_rows();

@@ -30,7 +30,7 @@ fn table_ui(ui: &mut egui::Ui, cx: &mut Ctx<'_>) {
     let target = crate::data::dataset::target_index(&table, &cx.settings.roles).ok();
     let excluded = cx.settings.roles.excluded.clone();
     let settings = &mut cx.settings.view;
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.selectable_value(
             &mut settings.table_mode,
             TableMode::Columns,
