@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use ridgeline::data::csv::{CsvOptions, LoadError, parse_csv, read_csv_file};
+use ridgeline::data::csv::{CsvOptions, LoadError, MAX_LINE, parse_csv, read_csv_file};
 use ridgeline::data::{ColumnData, Table};
 use ridgeline::progress::Progress;
 
@@ -879,8 +879,9 @@ fn streamed_file_with_a_quote_late_is_read_by_the_quoted_path() {
 
 #[test]
 fn streamed_file_with_lines_longer_than_a_chunk() {
-    // A 2.5 MB text cell on line 3: chunks that start inside it hold no line.
-    let long = "w".repeat(5 << 19);
+    // A text cell on line 3 that makes the line exactly MAX_LINE bytes long (the longest
+    // allowed), over several chunks: chunks that start inside it hold no line.
+    let long = "w".repeat(MAX_LINE - 2);
     let mut body = String::from("k,v\n1,short\n2,");
     body.push_str(&long);
     body.push('\n');
@@ -895,6 +896,22 @@ fn streamed_file_with_lines_longer_than_a_chunk() {
     assert_eq!(v[2], s("v3"));
     assert_eq!(v[19_998], s("v19999"));
     assert!((0..19_999).all(|i| num(&t, "k")[i] == (i + 1) as f64));
+
+    // One byte more, and line 3 is refused, streamed or not.
+    let body = body.replacen(&long, &format!("{long}w"), 1);
+    let e = load_file(body.as_bytes(), "f.csv", &Progress::new()).unwrap_err();
+    assert!(matches!(e, LoadError::LineTooLong { line: 3, .. }), "{e:?}");
+    let e = parse_csv(
+        body.as_bytes(),
+        "f.csv",
+        &CsvOptions::default(),
+        &Progress::new(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "f.csv line 3 is longer than 1 MiB: is this a CSV file?"
+    );
 }
 
 #[test]

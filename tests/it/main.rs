@@ -12,6 +12,7 @@ mod loss;
 mod metrics;
 mod path;
 mod pca;
+mod read_limits;
 mod svm;
 mod ui;
 mod ui_loss;
