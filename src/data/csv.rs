@@ -215,6 +215,9 @@ fn special_file_kind(kind: &std::fs::FileType) -> &'static str {
     "a special file"
 }
 
+/// The UTF-8 byte-order mark.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
 /// Longest line (and quoted record) read, in bytes. Longer ones are refused as soon as they
 /// are seen: a file that is one 50 MB line is not a table, and reading it would hold it all.
 pub const MAX_LINE: usize = 1 << 20;
@@ -266,7 +269,7 @@ impl LineCheck {
 /// `Err(LineTooLong)` when a line of `bytes` is longer than [`MAX_LINE`].
 fn check_line_lengths(bytes: &[u8], name: &str) -> Result<(), LoadError> {
     LineCheck::default()
-        .feed(bytes, 0)
+        .feed(bytes.strip_prefix(BOM).unwrap_or(bytes), 0)
         .map_err(|line| LoadError::LineTooLong {
             name: name.to_string(),
             line,
@@ -333,19 +336,20 @@ fn stream_file(
     let delimiter = opts
         .delimiter
         .unwrap_or_else(|| sniff_delimiter(body, prefer_tab));
+    // The block is a few bytes longer than a line may be: a line too long is found in it
+    // before its text is looked at.
+    check_line_lengths(body, name)?;
     // The first non-blank line must end within the block.
     let Some(head_info) = read_head(body, false, name, delimiter, opts.has_header)? else {
         return Ok(None);
     };
-    // The header's line ends within the block, which is a few bytes longer than a line may be.
-    check_line_lengths(&body[..head_info.data_start], name)?;
     progress.set_total(len as u64);
     let source = Source::File { file, len };
     let estimate = estimate_rows(
         &body[head_info.data_start..],
         len - bom - head_info.data_start,
     );
-    let mut parts = parse_chunks(
+    let parsed = parse_chunks(
         &source,
         bom + head_info.data_start,
         head_info,
@@ -353,12 +357,14 @@ fn stream_file(
         delimiter,
         progress,
         estimate,
-    )?;
-    // A file that changed size while being read is read again the plain way.
+    );
+    // A file that changed size while being read (its last line may be cut, which reads as
+    // an error) is read again the plain way, to the size it has then.
     let now = file.metadata().map_err(Failure::Io)?.len();
-    if now != len as u64 {
+    if now != len as u64 && !matches!(parsed, Err(Failure::Load(LoadError::Cancelled))) {
         return Err(Failure::Fallback);
     }
+    let mut parts = parsed?;
     if parts.n_rows == 0 {
         return Err(LoadError::NoDataRows {
             name: name.to_string(),
@@ -473,6 +479,11 @@ fn read_bytes(
             }
         }
         buf.truncate(end);
+        if from == 0 && buf.starts_with(BOM) {
+            // The byte-order mark is not part of the first line.
+            lines.start_lf = BOM.len();
+            lines.start_cr = BOM.len();
+        }
         lines
             .feed(&buf[from..end], from)
             .map_err(|line| LoadError::LineTooLong {
@@ -823,6 +834,7 @@ fn column_names(
     header_line: usize,
     name: &str,
     notes: &mut Vec<String>,
+    unnamed_out: &mut Vec<usize>,
 ) -> Result<Vec<String>, LoadError> {
     if !has_header {
         return Ok((1..=fields.len()).map(|j| format!("col{j}")).collect());
@@ -842,21 +854,10 @@ fn column_names(
             raw.push(s.to_string());
         }
     }
-    if !unnamed.is_empty() {
-        let list: Vec<String> = unnamed.iter().map(|j| format!("col{j}")).collect();
-        notes.push(if unnamed.len() == 1 {
-            format!(
-                "Column {} has no name in the header; it is called {}.",
-                unnamed[0], list[0]
-            )
-        } else {
-            format!(
-                "{} columns have no name in the header; they are called {}.",
-                unnamed.len(),
-                abbreviated(&list)
-            )
-        });
-    }
+    // The note on unnamed columns is written with the table (see `Parts::into_table`): an
+    // unnamed column that is empty too is dropped, and is not worth a note of its own.
+    notes.push(UNNAMED_NOTE.to_string());
+    *unnamed_out = unnamed;
 
     let mut taken: std::collections::HashSet<String> = raw.iter().cloned().collect();
     let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
@@ -893,6 +894,26 @@ fn column_names(
     Ok(names)
 }
 
+/// Where the note on unnamed header cells goes among the notes, until it is written.
+const UNNAMED_NOTE: &str = "\u{0}unnamed";
+
+/// The note on the header cells without a name (1-based positions), or `None`.
+fn unnamed_note(unnamed: &[usize]) -> Option<String> {
+    let list: Vec<String> = unnamed.iter().map(|j| format!("col{j}")).collect();
+    match unnamed {
+        [] => None,
+        [j] => Some(format!(
+            "Column {j} has no name in the header; it is called {}.",
+            list[0]
+        )),
+        _ => Some(format!(
+            "{} columns have no name in the header; they are called {}.",
+            unnamed.len(),
+            abbreviated(&list)
+        )),
+    }
+}
+
 /// `a, b, c` or `a, b, c, … (12 more)` for long lists.
 fn abbreviated(items: &[String]) -> String {
     const SHOWN: usize = 8;
@@ -912,6 +933,8 @@ fn abbreviated(items: &[String]) -> String {
 
 /// The parsed table, before it is put into a [`Table`].
 struct Parts {
+    /// 1-based positions of the header cells that had no name.
+    unnamed: Vec<usize>,
     name: String,
     names: Vec<String>,
     columns: Vec<ColumnData>,
@@ -1003,6 +1026,8 @@ fn parse_parts(
 
 /// The header decision and the names, shared by both paths.
 struct Header {
+    /// 1-based positions of the header cells that were empty.
+    unnamed: Vec<usize>,
     names: Vec<String>,
     has_header: bool,
     notes: Vec<String>,
@@ -1029,8 +1054,10 @@ fn read_header(
             !data
         }
     };
-    let names = column_names(fields, has_header, line, name, &mut notes)?;
+    let mut unnamed = Vec::new();
+    let names = column_names(fields, has_header, line, name, &mut notes, &mut unnamed)?;
     Ok(Header {
+        unnamed,
         names,
         has_header,
         notes,
@@ -1378,6 +1405,7 @@ fn parse_chunks(
             bytes: 0,
         },
         notes: header.notes,
+        unnamed: header.unnamed,
     })
 }
 
@@ -1710,6 +1738,7 @@ fn parse_quoted(
             bytes: 0,
         },
         notes: header.notes,
+        unnamed: header.unnamed,
     })
 }
 
@@ -1797,6 +1826,10 @@ impl<'a> LineCounter<'a> {
 // Assembly.
 
 impl Parts {
+    /// The table, without its empty columns: a column where no cell holds a value (a
+    /// delimiter at the end of every line, a column left blank) would make every row
+    /// unusable, so it is dropped with a note naming it. (When every column is empty, none
+    /// is dropped: the table is then simply without data, and says so when used.)
     fn into_table(self) -> Table {
         let Parts {
             name,
@@ -1804,13 +1837,61 @@ impl Parts {
             columns,
             n_rows,
             format,
-            notes,
+            mut notes,
+            unnamed,
         } = self;
-        let columns = names
-            .into_iter()
-            .zip(columns)
-            .map(|(name, data)| Column { name, data })
+        let ncols = columns.len();
+        let empty: Vec<bool> = columns
+            .iter()
+            .map(|c| n_rows > 0 && c.missing() == c.len())
             .collect();
+        let drop = |j: usize| empty[j] && !empty.iter().all(|&e| e);
+        let mut kept = Vec::with_capacity(ncols);
+        let mut dropped = Vec::new();
+        for (j, (col_name, data)) in names.into_iter().zip(columns).enumerate() {
+            if drop(j) {
+                dropped.push(if unnamed.contains(&(j + 1)) {
+                    format!("column {} (no name)", j + 1)
+                } else {
+                    format!("'{col_name}'")
+                });
+            } else {
+                kept.push(Column {
+                    name: col_name,
+                    data,
+                });
+            }
+        }
+        let unnamed_kept: Vec<usize> = unnamed.iter().copied().filter(|&j| !drop(j - 1)).collect();
+        if let Some(at) = notes.iter().position(|n| n == UNNAMED_NOTE) {
+            match unnamed_note(&unnamed_kept) {
+                Some(note) => notes[at] = note,
+                None => {
+                    notes.remove(at);
+                }
+            }
+        }
+        if !dropped.is_empty() {
+            let trailing = ncols > 0 && drop(ncols - 1) && unnamed.contains(&ncols);
+            let why = if trailing {
+                " (every line ends with a delimiter)"
+            } else {
+                ""
+            };
+            notes.push(if dropped.len() == 1 {
+                format!(
+                    "Column {} is empty{why}: no cell holds a value, so it was dropped.",
+                    dropped[0].strip_prefix("column ").unwrap_or(&dropped[0])
+                )
+            } else {
+                format!(
+                    "{} columns are empty{why}: no cell holds a value, so they were dropped: {}.",
+                    dropped.len(),
+                    abbreviated(&dropped)
+                )
+            });
+        }
+        let columns = kept;
         Table {
             name,
             columns,

@@ -375,10 +375,14 @@ fn line() -> impl Strategy<Value = Line> {
     ]
 }
 
-/// The file's lines joined by `\n`; line 1 never holds a `\r` (so lines are counted by `\n`
-/// from the start, as in a file with `\n` line ends).
-fn render(lines: &[Line], trailing: bool) -> Vec<u8> {
+/// The file's lines joined by `\n`, after a byte-order mark (not part of line 1) when `bom`;
+/// line 1 never holds a `\r` (so lines are counted by `\n` from the start, as in a file with
+/// `\n` line ends).
+fn render(lines: &[Line], trailing: bool, bom: bool) -> Vec<u8> {
     let mut out = Vec::new();
+    if bom {
+        out.extend_from_slice(b"\xEF\xBB\xBF");
+    }
     for (i, l) in lines.iter().enumerate() {
         if i > 0 {
             out.push(b'\n');
@@ -410,20 +414,21 @@ fn line_of(e: &LoadError) -> Option<usize> {
 }
 
 proptest! {
-    // Each case writes a file of up to ~10 MB and reads it twice: few cases.
-    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    // Each case writes a file of up to ~20 MB and reads it twice (~20 ms a case).
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
 
     /// Random lines, some of them runs around and far beyond the limit. The first line over
     /// the limit is known from how the file was made: reading from memory reports exactly it
     /// (lines are checked before anything is parsed); streaming from disk reports it or an
     /// error on an earlier line (it reports errors in file order). Without a long line, the
-    /// two agree and neither speaks of line length.
+    /// two read the same table (or both refuse) and neither speaks of line length.
     #[test]
     fn long_lines_are_found_on_every_path(
         lines in prop::collection::vec(line(), 1..8),
         trailing in any::<bool>(),
+        bom in any::<bool>(),
     ) {
-        let bytes = render(&lines, trailing);
+        let bytes = render(&lines, trailing, bom);
         let first_long = lines.iter().position(|l| l.len() > MAX_LINE).map(|i| i + 1);
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("r.csv");
@@ -447,13 +452,13 @@ proptest! {
                 }
                 match (&from_file, &from_memory) {
                     (Ok(a), Ok(b)) => {
-                        prop_assert_eq!(&a.columns, &b.columns);
+                        // Debug text: NaN (a missing cell) equals itself there.
+                        prop_assert_eq!(format!("{:?}", a.columns), format!("{:?}", b.columns));
                         prop_assert_eq!(a.n_rows, b.n_rows);
                     }
-                    (Err(a), Err(b)) => prop_assert_eq!(
-                        a.to_string().replace("r.csv", "m.csv"),
-                        b.to_string()
-                    ),
+                    // Both refuse (not always for the same reason: streaming reports the first
+                    // error in file order, the quoted path an unclosed quote first).
+                    (Err(_), Err(_)) => {}
                     (a, b) => prop_assert!(false, "file {:?} vs memory {:?}", a.as_ref().err(), b.as_ref().err()),
                 }
             }
