@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::analysis::live::{self, LiveRequest};
 use crate::analysis::metrics;
-use crate::data::prep::{Split, Standardizer};
+use crate::data::prep::{self, Split};
 use crate::data::{Dataset, Target};
 use crate::estimators::{self, Error, Fitted, ModelKind, ModelSpec};
 use crate::progress::Progress;
@@ -47,6 +47,14 @@ impl CvSettings {
             )));
         }
         Ok(())
+    }
+
+    /// [`Self::check`], and held-out folds large enough for the score of `kind` on `ds`
+    /// ([`crate::analysis::cv::check_fold_sizes`]).
+    pub fn check_for(&self, ds: &Dataset, kind: ModelKind) -> Result<(), Error> {
+        let n = ds.n_rows();
+        self.check(n)?;
+        crate::analysis::cv::check_fold_sizes(n, self.folds, Scoring::of(ds, kind).metric())
     }
 }
 
@@ -157,11 +165,7 @@ pub fn fit_and_evaluate(
     progress: &Progress,
 ) -> Result<Vec<Eval>, Error> {
     progress.check()?;
-    let scaler = if standardize {
-        Standardizer::fit(ds.x.view(), train)
-    } else {
-        Standardizer::identity(ds.n_features())
-    };
+    let scaler = prep::scaler_for(ds.x.view(), train, standardize, &ds.feature_names)?;
     let z_train = scaler.transform(ds.x.select(Axis(0), train).view());
     let target = live::Design::target_of(ds, train);
     let fitted = estimators::fit(spec, z_train.view(), target.view(), progress)?;
@@ -185,11 +189,7 @@ pub fn fit_and_predict_values(
     progress: &Progress,
 ) -> Result<Vec<f64>, Error> {
     progress.check()?;
-    let scaler = if standardize {
-        Standardizer::fit(ds.x.view(), train)
-    } else {
-        Standardizer::identity(ds.n_features())
-    };
+    let scaler = prep::scaler_for(ds.x.view(), train, standardize, &ds.feature_names)?;
     let z_train = scaler.transform(ds.x.select(Axis(0), train).view());
     let target = live::Design::target_of(ds, train);
     let fitted = estimators::fit(spec, z_train.view(), target.view(), progress)?;

@@ -9,6 +9,7 @@ mod curves;
 mod elastic_net;
 mod logistic;
 mod loss;
+mod magnitudes;
 mod metrics;
 mod path;
 mod pca;
