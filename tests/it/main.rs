@@ -7,6 +7,7 @@ mod csv_loader;
 mod csv_props;
 mod curves;
 mod elastic_net;
+mod intent;
 mod logistic;
 mod loss;
 mod magnitudes;
