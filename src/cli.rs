@@ -13,7 +13,9 @@ use crate::analysis::curves::{self, Param};
 use crate::analysis::folds::{Bands, CvSettings};
 use crate::analysis::live::{self, FitOn, LiveRequest};
 use crate::data::builtin::{Builtin, RealDataset};
-use crate::data::dataset::{Roles, TaskChoice, build_dataset, resolve_column};
+use crate::data::dataset::{
+    Dataset, Purpose, Roles, Task, TaskChoice, build_dataset, build_dataset_for, resolve_column,
+};
 use crate::data::generate::Generator;
 use crate::data::prep::{PrepSettings, split};
 use crate::data::{Source, Table, Target, load_source};
@@ -526,10 +528,139 @@ impl ModelArgs {
     }
 }
 
+/// The dataset a model is fitted on: PCA does not learn the target, so any target will do.
+fn dataset_for(loaded: &Loaded, kind: ModelKind) -> Result<Dataset, CliError> {
+    let purpose = match kind.needs() {
+        Some(_) => Purpose::Supervised,
+        None => Purpose::Unsupervised,
+    };
+    let ds = build_dataset_for(&loaded.table, &loaded.roles, purpose)?;
+    // The estimators say what target they need; the command line says how to choose it.
+    if let Err(e) = crate::estimators::check_target(kind, ds.target.task()) {
+        let hint = match kind.needs() {
+            Some(Task::Regression) => {
+                "choose a numeric column with --target COL, or give --task regression if this \
+                 one holds numbers"
+            }
+            _ => {
+                "choose a column of class labels with --target COL, or give --task \
+                 classification if this one holds classes"
+            }
+        };
+        return Err(CliError(format!("{e}: {hint}")));
+    }
+    Ok(ds)
+}
+
+/// The rows and columns left out of the dataset, as `inspect` reports them.
+fn report_json(v: &mut Value, ds: &Dataset, table: &Table) {
+    v["dropped_rows"] = json!(ds.report.dropped_rows);
+    v["excluded_columns"] = json!(
+        ds.report
+            .excluded_columns
+            .iter()
+            .map(|(name, reason)| json!({ "name": name, "reason": reason }))
+            .collect::<Vec<_>>()
+    );
+    v["notes"] = json!(table.notes);
+}
+
+/// A held-out part that leaves no test row (or one, where R² needs two) is a mistake to say,
+/// not a silent fit without test metrics.
+fn check_test_rows(
+    test_size: Option<f64>,
+    ds: &Dataset,
+    kind: ModelKind,
+    split: &crate::data::prep::Split,
+) -> Result<(), CliError> {
+    let Some(f) = test_size.filter(|&f| f > 0.0) else {
+        return Ok(());
+    };
+    // The split holds out round(f · size) rows of each stratum (a class, or every row for a
+    // regression), keeping at least one in training.
+    let strata: Vec<usize> = match &ds.target {
+        Target::Classes { y, names } => (0..names.len())
+            .map(|c| y.iter().filter(|&&k| k == c).count())
+            .collect(),
+        Target::Values(v) => vec![v.len()],
+    };
+    let largest = strata.iter().copied().max().unwrap_or(0);
+    let by_class = if strata.len() > 1 {
+        ", held out within each class"
+    } else {
+        ""
+    };
+    if split.test.is_empty() {
+        return Err(CliError(if largest < 2 {
+            format!(
+                "--test-size {f} leaves no test row: every class has a single row{by_class}, \
+                 which training needs"
+            )
+        } else {
+            format!(
+                "--test-size {f} leaves no test row ({} rows{by_class}): use at least {}",
+                ds.n_rows(),
+                round_up(0.5 / largest as f64)
+            )
+        }));
+    }
+    if split.test.len() == 1 && matches!(ds.target, Target::Values(_)) && kind.needs().is_some() {
+        return Err(CliError(format!(
+            "--test-size {f} leaves 1 test row, and R² is not defined on one row: use at \
+             least {}",
+            round_up(1.5 / ds.n_rows() as f64)
+        )));
+    }
+    Ok(())
+}
+
+/// `x` rounded up to 3 significant digits (a fraction to suggest that is surely enough).
+fn round_up(x: f64) -> f64 {
+    let scale = 10f64.powi(2 - x.log10().floor() as i32);
+    (x * scale).ceil() / scale
+}
+
+/// The key path of the first number that is not finite in `v` (serde_json writes NaN and ±∞
+/// as `null`; `fit` has no other nulls).
+fn first_null(v: &Value, path: &str) -> Option<String> {
+    match v {
+        Value::Null => Some(path.to_string()),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, x)| first_null(x, &format!("{path}[{i}]"))),
+        Value::Object(map) => map.iter().find_map(|(k, x)| {
+            first_null(
+                x,
+                &if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                },
+            )
+        }),
+        _ => None,
+    }
+}
+
 fn fit_json(args: &FitArgs) -> Result<Value, CliError> {
+    let v = fit_values(args)?;
+    // Never print a number that is not one.
+    if let Some(at) = first_null(&v, "") {
+        return Err(CliError(format!(
+            "the fit gave a value that is not a finite number ({at}): the data's magnitudes are \
+             out of the model's range; standardise the features or rescale the data"
+        )));
+    }
+    Ok(v)
+}
+
+fn fit_values(args: &FitArgs) -> Result<Value, CliError> {
     let spec = args.params.spec()?;
     let test_fraction = check_test_size(args.test_size)?;
-    let (loaded, ds, prep, split) = load_and_split(&args.data, test_fraction, args.no_standardize)?;
+    let (loaded, ds, prep, split) =
+        load_and_split(&args.data, test_fraction, args.no_standardize, spec.kind)?;
+    check_test_rows(args.test_size, &ds, spec.kind, &split)?;
     let request = LiveRequest {
         spec: spec.clone(),
         fit_on: FitOn::AllFeatures,
@@ -549,6 +680,7 @@ fn fit_json(args: &FitArgs) -> Result<Value, CliError> {
         "fit_ms": round3(result.fit_ms),
         "standardized": prep.standardize,
     });
+    report_json(&mut v, &ds, &loaded.table);
     if let Target::Classes { names, .. } = &ds.target {
         v["classes"] = json!(names);
     }
@@ -686,6 +818,7 @@ fn load_and_split(
     data: &DataArgs,
     test_fraction: f64,
     no_standardize: bool,
+    kind: ModelKind,
 ) -> Result<
     (
         Loaded,
@@ -696,7 +829,7 @@ fn load_and_split(
     CliError,
 > {
     let loaded = data.load()?;
-    let ds = build_dataset(&loaded.table, &loaded.roles)?;
+    let ds = dataset_for(&loaded, kind)?;
     let prep = PrepSettings {
         test_fraction,
         seed: data.seed,
@@ -749,7 +882,12 @@ fn path_out(args: &PathArgs, out: &mut dyn std::io::Write) -> Result<(), CliErro
         tol: args.tol,
     };
     request.validate()?;
-    let (loaded, ds, _, split) = load_and_split(&args.data, test_fraction, args.no_standardize)?;
+    let kind = match model {
+        PathModel::ElasticNet { .. } => ModelKind::ElasticNet,
+        PathModel::Logistic => ModelKind::Logistic,
+    };
+    let (loaded, ds, _, split) =
+        load_and_split(&args.data, test_fraction, args.no_standardize, kind)?;
     if let Some(k) = args.cv
         && k > split.train.len()
     {
@@ -912,7 +1050,7 @@ fn curve_json(args: &CurveArgs) -> Result<Value, CliError> {
         }
     }
     let loaded = args.data.load()?;
-    let ds = build_dataset(&loaded.table, &loaded.roles)?;
+    let ds = dataset_for(&loaded, spec.kind)?;
     let settings = CvSettings {
         folds: args.cv,
         seed: args.data.seed,
@@ -1030,4 +1168,24 @@ fn curve_csv(v: &Value) -> String {
         text.push('\n');
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_number_that_is_not_one_is_found_by_its_path() {
+        // serde_json writes NaN and ±∞ as null.
+        let v = json!({ "a": 1.0, "b": { "c": [0.5, f64::NAN] }, "d": f64::INFINITY });
+        assert_eq!(first_null(&v, ""), Some("b.c[1]".to_string()));
+        assert_eq!(first_null(&json!({ "a": [1.0, 2.0] }), ""), None);
+    }
+
+    #[test]
+    fn suggested_fractions_are_rounded_up() {
+        assert_eq!(round_up(0.5 / 6.0), 0.0834);
+        assert_eq!(round_up(0.5 / 3.0), 0.167);
+        assert_eq!(round_up(0.25), 0.25);
+    }
 }

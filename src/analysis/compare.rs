@@ -224,8 +224,8 @@ pub fn compare(
     progress: &Progress,
     emit: &mut dyn FnMut(&Comparison),
 ) -> Result<Comparison, Error> {
-    let n = ds.n_rows();
-    cv_settings.check(n)?;
+    cv_settings.check_for(ds, spec_a.kind)?;
+    cv_settings.check_for(ds, spec_b.kind)?;
     spec_a.validate()?;
     spec_b.validate()?;
     let scoring = Scoring::of(ds, spec_a.kind);

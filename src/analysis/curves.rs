@@ -264,8 +264,7 @@ pub fn validation_curve(
     progress: &Progress,
     emit: &mut dyn FnMut(&ValidationCurve),
 ) -> Result<ValidationCurve, Error> {
-    let n = ds.n_rows();
-    cv.check(n)?;
+    cv.check_for(ds, spec.kind)?;
     if values.is_empty() {
         return Err(Error::Param(format!(
             "give at least one value of {}",
@@ -394,8 +393,7 @@ pub fn learning_curve(
     progress: &Progress,
     emit: &mut dyn FnMut(&LearningCurve),
 ) -> Result<LearningCurve, Error> {
-    let n = ds.n_rows();
-    cv.check(n)?;
+    cv.check_for(ds, spec.kind)?;
     spec.validate()?;
     if fractions.is_empty() {
         return Err(Error::Param(

@@ -13,7 +13,7 @@ use serde::Serialize;
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
 use crate::analysis::metrics;
-use crate::data::prep::Standardizer;
+use crate::data::prep;
 use crate::data::{Dataset, Target};
 use crate::estimators::{self, Error, ModelSpec, TargetView};
 use crate::progress::Progress;
@@ -50,6 +50,28 @@ pub fn t975(df: usize) -> f64 {
         .unwrap_or(f64::NAN)
 }
 
+/// R² compares a fold's errors with its own spread: on one row there is none, and R² is not
+/// defined (scikit-learn returns NaN). With `n` rows dealt into `k` folds the smallest fold
+/// holds ⌊n/k⌋ rows: for R² that must be at least 2, else the folds are refused (rather than
+/// scored 0, which reads as "no better than the mean").
+pub fn check_fold_sizes(n: usize, k: usize, metric: &str) -> Result<(), Error> {
+    if metric != "r2" || k == 0 || n / k >= 2 {
+        return Ok(());
+    }
+    Err(Error::Param(if n >= 4 {
+        format!(
+            "R² is not defined on a held-out fold of one row: {k} folds of {n} rows leave some \
+             folds with a single row; use at most {} folds",
+            n / 2
+        )
+    } else {
+        format!(
+            "R² is not defined on a held-out fold of one row: {n} rows are too few to \
+             cross-validate R² (2 folds of 2 rows need 4)"
+        )
+    }))
+}
+
 /// Assign each of `n` rows to one of `k` folds: shuffled with `seed`, and for classes dealt
 /// class by class so each fold holds each class's share.
 pub fn fold_of_rows(target: &Target, k: usize, seed: u64) -> Vec<usize> {
@@ -83,22 +105,19 @@ pub fn cross_validate(
             "cv folds must be between 2 and the number of rows ({n}), got {k}"
         )));
     }
-    let fold = fold_of_rows(&ds.target, k, seed);
-    let mut scores = Vec::with_capacity(k);
     let metric = match (&ds.target, spec.kind) {
         (_, estimators::ModelKind::Pca) => "explained_variance_ratio",
         (Target::Classes { .. }, _) => "accuracy",
         (Target::Values(_), _) => "r2",
     };
+    check_fold_sizes(n, k, metric)?;
+    let fold = fold_of_rows(&ds.target, k, seed);
+    let mut scores = Vec::with_capacity(k);
     for f in 0..k {
         progress.check()?;
         let train: Vec<usize> = (0..n).filter(|&i| fold[i] != f).collect();
         let test: Vec<usize> = (0..n).filter(|&i| fold[i] == f).collect();
-        let scaler = if standardize {
-            Standardizer::fit(ds.x.view(), &train)
-        } else {
-            Standardizer::identity(ds.n_features())
-        };
+        let scaler = prep::scaler_for(ds.x.view(), &train, standardize, &ds.feature_names)?;
         let z_train = scaler.transform(ds.x.select(Axis(0), &train).view());
         let z_test = scaler.transform(ds.x.select(Axis(0), &test).view());
         let score = match &ds.target {

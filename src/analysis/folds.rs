@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::analysis::live::{self, LiveRequest};
 use crate::analysis::metrics;
-use crate::data::prep::{Split, Standardizer};
+use crate::data::prep::{self, Split};
 use crate::data::{Dataset, Target};
 use crate::estimators::{self, Error, Fitted, ModelKind, ModelSpec};
 use crate::progress::Progress;
@@ -47,6 +47,14 @@ impl CvSettings {
             )));
         }
         Ok(())
+    }
+
+    /// [`Self::check`], and held-out folds large enough for the score of `kind` on `ds`
+    /// ([`crate::analysis::cv::check_fold_sizes`]).
+    pub fn check_for(&self, ds: &Dataset, kind: ModelKind) -> Result<(), Error> {
+        let n = ds.n_rows();
+        self.check(n)?;
+        crate::analysis::cv::check_fold_sizes(n, self.folds, Scoring::of(ds, kind).metric())
     }
 }
 
@@ -153,13 +161,9 @@ fn fit_scaled(
     train: &[usize],
     standardize: bool,
     progress: &Progress,
-) -> Result<(Standardizer, Fitted), Error> {
+) -> Result<(prep::Standardizer, Fitted), Error> {
     progress.check()?;
-    let scaler = if standardize {
-        Standardizer::fit(ds.x.view(), train)
-    } else {
-        Standardizer::identity(ds.n_features())
-    };
+    let scaler = prep::scaler_for(ds.x.view(), train, standardize, &ds.feature_names)?;
     let z_train = scaler.transform(ds.x.select(Axis(0), train).view());
     let target = live::Design::target_of(ds, train);
     let fitted = estimators::fit(spec, z_train.view(), target.view(), progress)?;

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::analysis::contour::iso_lines;
 use crate::analysis::grid::{self, GridSpec};
 use crate::analysis::metrics;
-use crate::data::prep::{Split, Standardizer};
+use crate::data::prep::{self, Split, Standardizer};
 use crate::data::{Dataset, Target};
 use crate::estimators::{self, Error, Fitted, ModelKind, ModelSpec, TargetView};
 use crate::progress::Progress;
@@ -175,11 +175,11 @@ pub fn design(ds: &Dataset, split: &Split, req: &LiveRequest) -> Result<Design, 
         ));
     }
     let x_all = ds.x.select(Axis(1), &features);
-    let scaler = if req.standardize {
-        Standardizer::fit(x_all.view(), &split.train)
-    } else {
-        Standardizer::identity(features.len())
-    };
+    let names: Vec<String> = features
+        .iter()
+        .map(|&j| ds.feature_names[j].clone())
+        .collect();
+    let scaler = prep::scaler_for(x_all.view(), &split.train, req.standardize, &names)?;
     let z_all = scaler.transform(x_all.view());
     let fit_rows: Vec<usize> = match req.max_svm_rows {
         Some(max) if req.spec.kind == ModelKind::Svm && split.train.len() > max => {

@@ -113,12 +113,7 @@ pub fn loss_curve_and_model(
     emit: &mut dyn FnMut(&LossCurve),
 ) -> Result<(LossCurve, Fitted), Error> {
     spec.validate()?;
-    let wrong_target = |what: &str| {
-        Error::Data(format!(
-            "{} needs {what}: choose a suitable target column (or its task) in the Columns panel",
-            spec.kind.label()
-        ))
-    };
+    let wrong_target = |what: &str| Error::Data(format!("{} needs {what}", spec.kind.label()));
     let test = x_test.filter(|(x, _)| x.nrows() > 0);
     if let Some((xt, _)) = test
         && xt.ncols() != x_train.ncols()

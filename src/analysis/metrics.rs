@@ -76,19 +76,28 @@ pub fn mse(y_true: &[f64], y_pred: &[f64]) -> f64 {
 }
 
 /// Coefficient of determination `1 - SS_res / SS_tot`. As scikit-learn (`force_finite=True`):
-/// when `y_true` is constant, 1.0 for a perfect prediction and 0.0 otherwise. `NaN` for no rows.
+/// when `y_true` is constant, 1.0 for a perfect prediction and 0.0 otherwise. `NaN` for fewer
+/// than 2 rows (as scikit-learn: one value has no spread to compare the errors with).
+/// Scale-safe: values far from 1 (1e200) are divided by a power of two before squaring, as R²
+/// does not depend on the unit.
 pub fn r2(y_true: &[f64], y_pred: &[f64]) -> f64 {
     let n = y_true.len().min(y_pred.len());
-    if n == 0 {
+    if n < 2 {
         return f64::NAN;
     }
-    let y_true = &y_true[..n];
+    let largest = y_true[..n]
+        .iter()
+        .chain(&y_pred[..n])
+        .filter(|v| v.is_finite())
+        .fold(0.0f64, |m, v| m.max(v.abs()));
+    let s = crate::data::prep::pow2_scale(largest);
+    let y_true: Vec<f64> = y_true[..n].iter().map(|v| v / s).collect();
     let mean = y_true.iter().sum::<f64>() / n as f64;
     let ss_tot: f64 = y_true.iter().map(|t| (t - mean) * (t - mean)).sum();
     let ss_res: f64 = y_true
         .iter()
         .zip(y_pred)
-        .map(|(t, p)| (t - p) * (t - p))
+        .map(|(t, p)| (t - p / s) * (t - p / s))
         .sum();
     if ss_tot == 0.0 {
         return if ss_res == 0.0 { 1.0 } else { 0.0 };

@@ -57,7 +57,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::analysis::cv::{fold_of_rows, t975};
 use crate::analysis::metrics;
-use crate::data::prep::Standardizer;
+use crate::data::prep::{self, Standardizer};
 use crate::data::{Dataset, Target};
 use crate::estimators::Error;
 use crate::estimators::logistic::{LogisticModel, LogisticParams, fit_logistic};
@@ -404,7 +404,7 @@ pub fn regularization_path(
     }
 
     // The main problem: the rows, standardised on themselves.
-    let scaler = scaler_for(ds, rows, req.standardize);
+    let scaler = scaler_for(ds, rows, req.standardize)?;
     let x = scaler.transform(ds.x.select(Axis(0), rows).view());
     let main = Problem::new(x, &target, req)?;
     let alphas = alpha_grid(req, &main);
@@ -618,12 +618,13 @@ impl Stop<'_> {
     }
 }
 
-fn scaler_for(ds: &Dataset, rows: &[usize], standardize: bool) -> Standardizer {
-    if standardize {
-        Standardizer::fit(ds.x.view(), rows)
-    } else {
-        Standardizer::identity(ds.n_features())
-    }
+fn scaler_for(ds: &Dataset, rows: &[usize], standardize: bool) -> Result<Standardizer, Error> {
+    Ok(prep::scaler_for(
+        ds.x.view(),
+        rows,
+        standardize,
+        &ds.feature_names,
+    )?)
 }
 
 fn sub_target(t: &Target, rows: &[usize]) -> Target {
@@ -654,7 +655,7 @@ fn run_fold(
     let test: Vec<usize> = (0..rows.len()).filter(|&i| fold[i] == f).collect();
     let train_rows: Vec<usize> = train.iter().map(|&i| rows[i]).collect();
     let test_rows: Vec<usize> = test.iter().map(|&i| rows[i]).collect();
-    let scaler = scaler_for(ds, &train_rows, req.standardize);
+    let scaler = scaler_for(ds, &train_rows, req.standardize)?;
     let x_train = scaler.transform(ds.x.select(Axis(0), &train_rows).view());
     let x_test = scaler.transform(ds.x.select(Axis(0), &test_rows).view());
     let problem = Problem::new(x_train, &sub_target(target, &train), req)?;

@@ -19,7 +19,7 @@ use crate::analysis::live::{self, FitOn, LiveRequest};
 use crate::analysis::loss::{LossCurve, loss_curve_of_fit};
 use crate::analysis::path::{AlphaGrid, PathModel, PathRequest, PathResult, path_of_fit};
 use crate::analysis::svm_path::{SvmPath, svm_path};
-use crate::data::dataset::{build_dataset, resolve_column};
+use crate::data::dataset::{build_dataset_for, resolve_column};
 use crate::data::prep::split;
 use crate::data::stats::{ColumnStats, column_stats};
 use crate::data::{Source, Table, load_source};
@@ -608,15 +608,17 @@ pub fn data_job(
             let start = Instant::now();
             let table = load_source(&request.source, job).map_err(Error::from)?;
             let load_ms = start.elapsed().as_secs_f64() * 1e3;
+            job.check()?;
             let stats = Arc::new(column_stats(&table));
             (Arc::new(table), stats, load_ms)
         }
     };
+    job.check()?;
     let mut roles = request.roles.clone();
     if let Some(spec) = target_spec {
         roles.target = Some(resolve_column(&table, &spec).map_err(Error::from)?);
     }
-    let prepared = build_dataset(&table, &roles)
+    let prepared = build_dataset_for(&table, &roles, request.purpose)
         .map(|dataset| {
             let split = split(&dataset.target, &request.prep);
             let drawn_rows = sample_rows(dataset.n_rows(), MAX_DRAWN_POINTS, request.prep.seed);
@@ -645,6 +647,14 @@ pub fn model_job(
 ) -> Result<ModelView, JobError> {
     let axes = request.axes;
     let coarse = request.grid_size == GRID_COARSE;
+    // The estimators say what target they need; the window says where to choose it.
+    if let Err(e) =
+        crate::estimators::check_target(request.spec.kind, prepared.dataset.target.task())
+    {
+        return Err(JobError::Failed(format!(
+            "{e}: choose a suitable target column (or its task) in the Columns panel"
+        )));
+    }
     let result = live::run(&prepared.dataset, &prepared.split, &request, job)?;
     Ok(ModelView {
         prepared,

@@ -215,3 +215,33 @@ fn unreadable_settings_are_kept_aside_and_said_so() {
     let (none, quiet) = super::startup::restore(Some(&MemoryStorage::default()), None);
     assert!(none.is_none() && quiet.is_none());
 }
+
+#[test]
+fn pca_takes_a_target_no_classifier_could_learn() {
+    // The last column holds one class: a classifier cannot learn it, PCA does not look at it.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("one.csv");
+    std::fs::write(&path, "a,b,kind\n3,0,x\n-3,0,x\n0,1,x\n0,-1,x\n").unwrap();
+    let ctx = egui::Context::default();
+    let mut app = RidgelineApp::new(&ctx, Startup::default());
+    app.rt.persist = false;
+    app.settings.source = Source::File(path);
+    app.settings.forget_columns();
+    app.settings.prep.test_fraction = 0.0;
+    app.settings.model.spec.kind = ModelKind::Pca;
+    settle(&mut app, &ctx);
+    let prepared = app
+        .data()
+        .unwrap()
+        .prepared
+        .clone()
+        .expect("a dataset for PCA");
+    assert_eq!(prepared.dataset.target.class_names(), ["x"]);
+    app.settings.model.spec.kind = ModelKind::Svm;
+    settle(&mut app, &ctx);
+    let err = app.data().unwrap().prepared.clone().unwrap_err();
+    assert_eq!(
+        err,
+        "target 'kind' has a single class: classification needs at least 2"
+    );
+}

@@ -53,6 +53,23 @@ pub enum LoadError {
     NotFound { path: String },
     #[error("{path} is a folder, not a CSV file")]
     IsDirectory { path: String },
+    /// A device, a FIFO (named pipe) or a socket: reading it could block or never end.
+    #[error("{path} is {kind}, not a regular file: only files can be read")]
+    NotRegular { path: String, kind: &'static str },
+    /// A line longer than [`MAX_LINE`] bytes.
+    #[error("{name} line {line} is longer than 1 MiB: is this a CSV file?")]
+    LineTooLong { name: String, line: usize },
+    /// A record (a quoted field can span lines) longer than [`MAX_LINE`] bytes.
+    #[error("{name}: the record starting on line {line} is longer than 1 MiB: is this a CSV file?")]
+    RecordTooLong { name: String, line: usize },
+    /// A quoted field whose closing quote never comes: everything after it would be one cell.
+    #[error(
+        "{name} line {line}: a quoted field starts here and is never closed (a closing \" is missing)"
+    )]
+    UnterminatedQuote { name: String, line: usize },
+    /// The file is too large to be read into memory.
+    #[error("{path} is too large to read into memory ({bytes} bytes)")]
+    TooLarge { path: String, bytes: u64 },
     #[error("cannot read {path}: {message}")]
     Io { path: String, message: String },
     #[error("{name} is empty")]
@@ -95,15 +112,17 @@ pub enum LoadError {
 /// The file is not memory-mapped: a mapped file truncated by another program would crash the
 /// app. When streaming cannot go on (a quote further on, the file changing size while being
 /// read), the whole file is read into memory and parsed the ordinary way.
+///
+/// Reading is bounded whatever the path holds: only regular files are opened (a FIFO would
+/// block the open, a device such as `/dev/zero` never ends); no more than the size the file had
+/// when it was opened is read (a file that grows meanwhile cannot keep the reading going); and
+/// a line longer than [`MAX_LINE`] stops the reading as soon as it is seen.
 pub fn read_csv_file(
     path: &Path,
     opts: &CsvOptions,
     progress: &Progress,
 ) -> Result<Table, LoadError> {
     let shown = path.display().to_string();
-    if path.is_dir() {
-        return Err(LoadError::IsDirectory { path: shown });
-    }
     let io_error = |e: std::io::Error| match e.kind() {
         std::io::ErrorKind::NotFound => LoadError::NotFound {
             path: shown.clone(),
@@ -116,18 +135,145 @@ pub fn read_csv_file(
             message: e.to_string(),
         },
     };
+    // What the path is, before it is opened: opening a FIFO blocks until a writer comes.
+    let kind = std::fs::metadata(path).map_err(io_error)?.file_type();
+    if kind.is_dir() {
+        return Err(LoadError::IsDirectory { path: shown });
+    }
+    if !kind.is_file() {
+        return Err(LoadError::NotRegular {
+            kind: special_file_kind(&kind),
+            path: shown,
+        });
+    }
+    let file = std::fs::File::open(path).map_err(io_error)?;
+    // The path may have been replaced between the two looks: ask the open file itself.
+    let meta = file.metadata().map_err(io_error)?;
+    if !meta.is_file() {
+        return Err(LoadError::NotRegular {
+            kind: special_file_kind(&meta.file_type()),
+            path: shown,
+        });
+    }
+    let len = meta.len();
     let name = path
         .file_name()
         .map_or_else(|| shown.clone(), |f| f.to_string_lossy().into_owned());
-    match stream_file(path, &name, opts, progress) {
+    match stream_file(&file, len, &name, opts, progress) {
         Ok(Some(parts)) => return Ok(parts.into_table()),
         Ok(None) => {}
         Err(Failure::Load(e)) => return Err(e),
         Err(Failure::Io(e)) => return Err(io_error(e)),
         Err(Failure::Fallback) => progress.set(0),
     }
-    let bytes = read_bytes(path).map_err(io_error)?;
-    Ok(parse_parts(&bytes, &name, opts, progress)?.into_table())
+    let (bytes, changed) = match read_bytes(&file, len, &name, progress) {
+        Ok(read) => read,
+        Err(Failure::Load(e)) => return Err(e),
+        Err(Failure::Io(e)) if e.kind() == std::io::ErrorKind::OutOfMemory => {
+            return Err(LoadError::TooLarge {
+                path: shown,
+                bytes: len,
+            });
+        }
+        Err(Failure::Io(e)) => return Err(io_error(e)),
+        Err(Failure::Fallback) => unreachable!("read_bytes does not fall back"),
+    };
+    // A file being written may end in the middle of a line: keep the whole lines.
+    let kept = match changed {
+        Some(_) => memchr::memrchr(b'\n', &bytes).map_or(bytes.len(), |i| i + 1),
+        None => bytes.len(),
+    };
+    let mut parts = parse_parts(&bytes[..kept], &name, opts, progress)?;
+    if let Some(now) = changed {
+        parts.notes.push(format!(
+            "{name} changed size while it was being read (from {len} to {now} bytes): its \
+             first {kept} bytes were read."
+        ));
+    }
+    Ok(parts.into_table())
+}
+
+/// What a path that is neither a file nor a folder is, for the message.
+fn special_file_kind(kind: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if kind.is_char_device() {
+            return "a character device";
+        }
+        if kind.is_block_device() {
+            return "a block device";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+    }
+    let _ = kind;
+    "a special file"
+}
+
+/// The UTF-8 byte-order mark.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Longest line (and quoted record) read, in bytes. Longer ones are refused as soon as they
+/// are seen: a file that is one 50 MB line is not a table, and reading it would hold it all.
+pub const MAX_LINE: usize = 1 << 20;
+
+/// Finds the first line longer than [`MAX_LINE`] in bytes fed in order. Lines end at `\n`;
+/// until a `\n` is seen (old Mac files have none) they also end at `\r`, and are counted so.
+#[derive(Debug, Default)]
+struct LineCheck {
+    /// Where the current line starts, counting `\n` only / `\r` too.
+    start_lf: usize,
+    start_cr: usize,
+    /// Line breaks seen.
+    lf: usize,
+    cr: usize,
+}
+
+impl LineCheck {
+    /// Feed `bytes`, which sit at `offset` in the whole (offsets continue from the last call).
+    /// `Err(line)`: the 1-based line that is too long.
+    fn feed(&mut self, bytes: &[u8], offset: usize) -> Result<(), usize> {
+        for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+            let at = offset + i;
+            if bytes[i] == b'\n' {
+                if at - self.start_lf > MAX_LINE {
+                    return Err(self.lf + 1);
+                }
+                self.lf += 1;
+                self.start_lf = at + 1;
+            } else if self.lf == 0 {
+                if at - self.start_cr > MAX_LINE {
+                    return Err(self.cr + 1);
+                }
+                self.cr += 1;
+                self.start_cr = at + 1;
+            }
+        }
+        // The current line has not ended yet, but it is already too long.
+        let end = offset + bytes.len();
+        if self.lf > 0 && end - self.start_lf > MAX_LINE {
+            return Err(self.lf + 1);
+        }
+        if self.lf == 0 && end - self.start_cr > MAX_LINE {
+            return Err(self.cr + 1);
+        }
+        Ok(())
+    }
+}
+
+/// `Err(LineTooLong)` when a line of `bytes` is longer than [`MAX_LINE`].
+fn check_line_lengths(bytes: &[u8], name: &str) -> Result<(), LoadError> {
+    LineCheck::default()
+        .feed(bytes.strip_prefix(BOM).unwrap_or(bytes), 0)
+        .map_err(|line| LoadError::LineTooLong {
+            name: name.to_string(),
+            line,
+        })
 }
 
 /// Why the fast path stopped early.
@@ -151,13 +297,15 @@ impl From<LoadError> for Failure {
 /// Stream a file on the fast path. `Ok(None)` means "read it whole instead": the file fits
 /// in its first block, or that block shows the fast path does not apply.
 fn stream_file(
-    path: &Path,
+    file: &std::fs::File,
+    len: u64,
     name: &str,
     opts: &CsvOptions,
     progress: &Progress,
 ) -> Result<Option<Parts>, Failure> {
-    let file = std::fs::File::open(path).map_err(Failure::Io)?;
-    let len = usize::try_from(file.metadata().map_err(Failure::Io)?.len()).unwrap_or(usize::MAX);
+    let Ok(len) = usize::try_from(len) else {
+        return Ok(None);
+    };
     // The BOM, the sniffer's whole sample and one byte more (so the sniffer knows whether
     // its sample is the whole file).
     let head_len = 3 + SNIFF_BYTES + 1;
@@ -165,7 +313,7 @@ fn stream_file(
         return Ok(None);
     }
     let mut head = vec![0u8; head_len];
-    read_at(&file, &mut head, 0)?;
+    read_at(file, &mut head, 0)?;
 
     if let Some(d) = opts.delimiter
         && matches!(d, b'"' | b'\n' | b'\r')
@@ -188,17 +336,20 @@ fn stream_file(
     let delimiter = opts
         .delimiter
         .unwrap_or_else(|| sniff_delimiter(body, prefer_tab));
+    // The block is a few bytes longer than a line may be: a line too long is found in it
+    // before its text is looked at.
+    check_line_lengths(body, name)?;
     // The first non-blank line must end within the block.
     let Some(head_info) = read_head(body, false, name, delimiter, opts.has_header)? else {
         return Ok(None);
     };
     progress.set_total(len as u64);
-    let source = Source::File { file: &file, len };
+    let source = Source::File { file, len };
     let estimate = estimate_rows(
         &body[head_info.data_start..],
         len - bom - head_info.data_start,
     );
-    let mut parts = parse_chunks(
+    let parsed = parse_chunks(
         &source,
         bom + head_info.data_start,
         head_info,
@@ -206,12 +357,14 @@ fn stream_file(
         delimiter,
         progress,
         estimate,
-    )?;
-    // A file that changed size while being read is read again the plain way.
+    );
+    // A file that changed size while being read (its last line may be cut, which reads as
+    // an error) is read again the plain way, to the size it has then.
     let now = file.metadata().map_err(Failure::Io)?.len();
-    if now != len as u64 {
+    if now != len as u64 && !matches!(parsed, Err(Failure::Load(LoadError::Cancelled))) {
         return Err(Failure::Fallback);
     }
+    let mut parts = parsed?;
     if parts.n_rows == 0 {
         return Err(LoadError::NoDataRows {
             name: name.to_string(),
@@ -273,30 +426,109 @@ fn read_at(file: &std::fs::File, buf: &mut [u8], offset: usize) -> Result<(), Fa
     }
 }
 
-/// Read a whole file. Large files are read by all threads at once, each into its own part of
-/// the buffer: the copy and the page faults of a fresh buffer are a third of the load time of
-/// a 200 MB file when done by one thread. (Only used for files that cannot be streamed.)
-fn read_bytes(path: &Path) -> std::io::Result<Vec<u8>> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileExt;
-        const PART: usize = 4 << 20;
-        let file = std::fs::File::open(path)?;
-        let len = usize::try_from(file.metadata()?.len()).unwrap_or(usize::MAX);
-        if (2 * PART..usize::MAX).contains(&len) {
-            let mut buf = vec![0u8; len];
-            let parallel = buf
+/// Read a whole file: its first `len` bytes, the size it had when it was opened, never more
+/// (a file that grows while it is read cannot keep the reading going). Returns the bytes and,
+/// when the file's size is no longer `len`, its size now.
+///
+/// The file is read in waves of a few parts at once, each part by its own thread: the copy
+/// and the page faults of a fresh buffer are a third of the load time of a 200 MB file when
+/// done by one thread. The lines are checked after each wave, so a file that is one huge line
+/// stops after ~[`MAX_LINE`] plus one wave of bytes, and the buffer only ever holds what was
+/// read. Cancellation is seen between waves. (Only used for files that cannot be streamed.)
+fn read_bytes(
+    file: &std::fs::File,
+    len: u64,
+    name: &str,
+    progress: &Progress,
+) -> Result<(Vec<u8>, Option<u64>), Failure> {
+    const PART: usize = 4 << 20;
+    let len =
+        usize::try_from(len).map_err(|_| Failure::Io(std::io::ErrorKind::OutOfMemory.into()))?;
+    let mut buf: Vec<u8> = Vec::new();
+    let parts_per_wave = rayon::current_num_threads().clamp(1, 4);
+    let mut lines = LineCheck::default();
+    let mut shrank = false;
+    while buf.len() < len && !shrank {
+        if progress.is_cancelled() {
+            return Err(Failure::Load(LoadError::Cancelled));
+        }
+        let from = buf.len();
+        let to = (from + parts_per_wave * PART).min(len);
+        // Grown wave by wave (a large buffer grows in place), so a read stopped early never
+        // asked for the whole file's size.
+        buf.try_reserve(to - from)
+            .map_err(|_| Failure::Io(std::io::ErrorKind::OutOfMemory.into()))?;
+        buf.resize(to, 0);
+        let got: Vec<usize> = if POSITIONED_READS {
+            buf[from..to]
                 .par_chunks_mut(PART)
                 .enumerate()
-                .try_for_each(|(i, part)| file.read_exact_at(part, (i * PART) as u64));
-            // A file that changed size while being read is read again the plain way.
-            let grew = file.metadata().map_or(true, |m| m.len() != len as u64);
-            if parallel.is_ok() && !grew {
-                return Ok(buf);
+                .map(|(i, part)| read_up_to(file, part, from + i * PART))
+                .collect::<std::io::Result<_>>()
+                .map_err(Failure::Io)?
+        } else {
+            vec![read_up_to(file, &mut buf[from..to], from).map_err(Failure::Io)?]
+        };
+        // A part that came back short: the file ended early (it shrank). Keep what precedes.
+        let mut end = from;
+        for (part, &n) in buf[from..to].chunks(PART).zip(&got) {
+            end += n;
+            if n < part.len() {
+                shrank = true;
+                break;
             }
         }
+        buf.truncate(end);
+        if from == 0 && buf.starts_with(BOM) {
+            // The byte-order mark is not part of the first line.
+            lines.start_lf = BOM.len();
+            lines.start_cr = BOM.len();
+        }
+        lines
+            .feed(&buf[from..end], from)
+            .map_err(|line| LoadError::LineTooLong {
+                name: name.to_string(),
+                line,
+            })?;
     }
-    std::fs::read(path)
+    let now = file.metadata().map_err(Failure::Io)?.len();
+    let changed = (now != len as u64 || shrank).then_some(now);
+    Ok((buf, changed))
+}
+
+/// Fill `buf` from the file at `offset` as far as the file goes; the number of bytes read
+/// (less than `buf.len()` only at the end of the file).
+fn read_up_to(file: &std::fs::File, buf: &mut [u8], offset: usize) -> std::io::Result<usize> {
+    let mut done = 0;
+    while done < buf.len() {
+        let res = {
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::FileExt;
+                file.read_at(&mut buf[done..], (offset + done) as u64)
+            }
+            #[cfg(windows)]
+            {
+                use std::os::windows::fs::FileExt;
+                file.seek_read(&mut buf[done..], (offset + done) as u64)
+            }
+            #[cfg(not(any(unix, windows)))]
+            {
+                // Sequential reads only (see `POSITIONED_READS`): one call covers the file.
+                use std::io::{Read, Seek, SeekFrom};
+                let mut f = file;
+                f.seek(SeekFrom::Start((offset + done) as u64))
+                    .and_then(|_| f.read(&mut buf[done..]))
+            }
+        };
+        match res {
+            Ok(0) => break,
+            Ok(n) => done += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(done)
 }
 
 /// Parse CSV/TSV bytes. `name` is the table's name and appears in error messages; a name
@@ -307,6 +539,7 @@ pub fn parse_csv(
     opts: &CsvOptions,
     progress: &Progress,
 ) -> Result<Table, LoadError> {
+    check_line_lengths(bytes, name)?;
     Ok(parse_parts(bytes, name, opts, progress)?.into_table())
 }
 
@@ -369,8 +602,18 @@ enum ColBuf {
 /// A chunk-level failure; lines are chunk-local until the chunk is appended in order.
 #[derive(Debug)]
 enum ChunkErr {
-    Ragged { line: usize, found: usize },
-    Utf8 { line: usize, col: usize },
+    Ragged {
+        line: usize,
+        found: usize,
+    },
+    Utf8 {
+        line: usize,
+        col: usize,
+    },
+    /// Longer than [`MAX_LINE`].
+    TooLong {
+        line: usize,
+    },
 }
 
 /// A parsed chunk of the fast path: its rows, its number of lines and the text columns it
@@ -591,6 +834,7 @@ fn column_names(
     header_line: usize,
     name: &str,
     notes: &mut Vec<String>,
+    unnamed_out: &mut Vec<usize>,
 ) -> Result<Vec<String>, LoadError> {
     if !has_header {
         return Ok((1..=fields.len()).map(|j| format!("col{j}")).collect());
@@ -610,21 +854,10 @@ fn column_names(
             raw.push(s.to_string());
         }
     }
-    if !unnamed.is_empty() {
-        let list: Vec<String> = unnamed.iter().map(|j| format!("col{j}")).collect();
-        notes.push(if unnamed.len() == 1 {
-            format!(
-                "Column {} has no name in the header; it is called {}.",
-                unnamed[0], list[0]
-            )
-        } else {
-            format!(
-                "{} columns have no name in the header; they are called {}.",
-                unnamed.len(),
-                abbreviated(&list)
-            )
-        });
-    }
+    // The note on unnamed columns is written with the table (see `Parts::into_table`): an
+    // unnamed column that is empty too is dropped, and is not worth a note of its own.
+    notes.push(UNNAMED_NOTE.to_string());
+    *unnamed_out = unnamed;
 
     let mut taken: std::collections::HashSet<String> = raw.iter().cloned().collect();
     let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
@@ -661,6 +894,26 @@ fn column_names(
     Ok(names)
 }
 
+/// Where the note on unnamed header cells goes among the notes, until it is written.
+const UNNAMED_NOTE: &str = "\u{0}unnamed";
+
+/// The note on the header cells without a name (1-based positions), or `None`.
+fn unnamed_note(unnamed: &[usize]) -> Option<String> {
+    let list: Vec<String> = unnamed.iter().map(|j| format!("col{j}")).collect();
+    match unnamed {
+        [] => None,
+        [j] => Some(format!(
+            "Column {j} has no name in the header; it is called {}.",
+            list[0]
+        )),
+        _ => Some(format!(
+            "{} columns have no name in the header; they are called {}.",
+            unnamed.len(),
+            abbreviated(&list)
+        )),
+    }
+}
+
 /// `a, b, c` or `a, b, c, … (12 more)` for long lists.
 fn abbreviated(items: &[String]) -> String {
     const SHOWN: usize = 8;
@@ -680,6 +933,8 @@ fn abbreviated(items: &[String]) -> String {
 
 /// The parsed table, before it is put into a [`Table`].
 struct Parts {
+    /// 1-based positions of the header cells that had no name.
+    unnamed: Vec<usize>,
     name: String,
     names: Vec<String>,
     columns: Vec<ColumnData>,
@@ -771,6 +1026,8 @@ fn parse_parts(
 
 /// The header decision and the names, shared by both paths.
 struct Header {
+    /// 1-based positions of the header cells that were empty.
+    unnamed: Vec<usize>,
     names: Vec<String>,
     has_header: bool,
     notes: Vec<String>,
@@ -797,8 +1054,10 @@ fn read_header(
             !data
         }
     };
-    let names = column_names(fields, has_header, line, name, &mut notes)?;
+    let mut unnamed = Vec::new();
+    let names = column_names(fields, has_header, line, name, &mut notes, &mut unnamed)?;
     Ok(Header {
+        unnamed,
         names,
         has_header,
         notes,
@@ -818,6 +1077,10 @@ fn chunk_error(e: ChunkErr, line_base: usize, name: &str, names: &[String]) -> L
             name,
             line: line_base + line,
             place: format!("column {} (\"{}\")", col + 1, names[col]),
+        },
+        ChunkErr::TooLong { line } => LoadError::LineTooLong {
+            name,
+            line: line_base + line,
         },
     }
 }
@@ -905,13 +1168,17 @@ impl Source<'_> {
     /// The bytes of the lines that start in `[lo, hi)` (`lo` is a line start when `first`).
     /// Consecutive ranges give consecutive lines, each in exactly one chunk; a chunk may be
     /// empty when a long line started before it.
+    ///
+    /// From a file, a last line longer than [`MAX_LINE`] is not read to its end: the bytes
+    /// before it come back with `true` (only the last line can be that long, as a chunk is at
+    /// most [`MAX_CHUNK`] = [`MAX_LINE`] bytes). Bytes in memory were checked when read.
     fn chunk<'b>(
         &'b self,
         lo: usize,
         hi: usize,
         first: bool,
         buf: &'b mut Vec<u8>,
-    ) -> Result<&'b [u8], Failure> {
+    ) -> Result<(&'b [u8], bool), Failure> {
         debug_assert!(lo < hi && (first || lo > 0));
         match self {
             Source::Mem(m) => {
@@ -920,11 +1187,11 @@ impl Source<'_> {
                 } else {
                     match memchr::memchr(b'\n', &m[lo - 1..hi - 1]) {
                         Some(i) => lo + i,
-                        None => return Ok(&[]),
+                        None => return Ok((&[], false)),
                     }
                 };
                 let end = memchr::memchr(b'\n', &m[hi - 1..]).map_or(m.len(), |i| hi + i);
-                Ok(&m[start..end])
+                Ok((&m[start..end], false))
             }
             &Source::File { file, len } => {
                 // Read from the byte before `lo`, to see whether a line starts at `lo`.
@@ -939,27 +1206,35 @@ impl Source<'_> {
                 } else {
                     match memchr::memchr(b'\n', &buf[..hi - 1 - r0]) {
                         Some(i) => i + 1,
-                        None => return Ok(&[]),
+                        None => return Ok((&[], false)),
                     }
                 };
-                // The end of the line holding byte `hi - 1`: read on until it is found.
+                // The last line that starts before `hi`, and the furthest its `\n` may be.
+                let last = memchr::memrchr(b'\n', &buf[..hi - 1 - r0]).map_or(start, |i| i + 1);
+                let limit = last + MAX_LINE + 1;
+                // The end of the line holding byte `hi - 1`: read on until it is found (or
+                // the line is known to be too long).
                 let mut from = hi - 1 - r0;
                 let end = loop {
                     if let Some(i) = memchr::memchr(b'\n', &buf[from..n]) {
                         break from + i + 1;
                     }
-                    if r0 + n == len {
+                    if r0 + n == len || n >= limit {
                         break n;
                     }
                     from = n;
-                    let more = (n + n.max(READ_SLACK)).min(len - r0);
+                    let more = (n + n.max(READ_SLACK)).min(len - r0).min(limit);
                     if buf.len() < more {
                         buf.resize(more, 0);
                     }
                     read_at(file, &mut buf[n..more], r0 + n)?;
                     n = more;
                 };
-                Ok(&buf[start..end])
+                let text_end = if buf[end - 1] == b'\n' { end - 1 } else { end };
+                if text_end - last > MAX_LINE {
+                    return Ok((&buf[start..last], true));
+                }
+                Ok((&buf[start..end], false))
             }
         }
     }
@@ -1021,7 +1296,7 @@ fn parse_chunks(
             }
             let lo = data_start + k * size;
             let hi = (lo + size).min(end);
-            let piece = match source.chunk(lo, hi, k == 0, &mut buf) {
+            let (piece, overlong) = match source.chunk(lo, hi, k == 0, &mut buf) {
                 Ok(p) => p,
                 Err(f) => {
                     halt(f);
@@ -1033,7 +1308,11 @@ fn parse_chunks(
                 halt(Failure::Fallback);
                 break;
             }
-            let outcome = parse_one(piece, delimiter, &known_text, &mut sink);
+            let mut outcome = parse_one(piece, delimiter, &known_text, &mut sink);
+            if overlong && let Ok((lines, _)) = outcome {
+                // The line after the chunk's whole lines.
+                outcome = Err(ChunkErr::TooLong { line: lines });
+            }
             if outcome.is_err() {
                 first_failed.fetch_min(k, Ordering::Relaxed);
             }
@@ -1082,7 +1361,14 @@ fn parse_chunks(
         .map_init(Vec::new, |buf, c| {
             let lo = data_start + c.chunk * size;
             let hi = (lo + size).min(end);
-            let piece = source.chunk(lo, hi, c.chunk == 0, buf)?;
+            if progress.is_cancelled() {
+                return Err(Failure::Load(LoadError::Cancelled));
+            }
+            let (piece, overlong) = source.chunk(lo, hi, c.chunk == 0, buf)?;
+            if overlong {
+                // It was not too long the first time: the file changed.
+                return Err(Failure::Fallback);
+            }
             let mut sink = Sink::new(&final_text, c.rows);
             match parse_chunk(piece, delimiter, &mut sink) {
                 Ok(lines) if lines == c.lines && sink.rows == c.rows && !sink.any_dead => Ok(sink),
@@ -1119,6 +1405,7 @@ fn parse_chunks(
             bytes: 0,
         },
         notes: header.notes,
+        unnamed: header.unnamed,
     })
 }
 
@@ -1352,11 +1639,19 @@ fn parse_quoted(
         }
     };
     let is_blank = |r: &csv::ByteRecord| r.len() == 1 && r[0].trim_ascii().is_empty();
+    // The csv crate reads an unclosed quote to the end of the file as one cell: say so instead.
+    if let Some(at) = unterminated_quote(body, delimiter) {
+        return Err(LoadError::UnterminatedQuote {
+            name: name.to_string(),
+            line: line_at(body, at),
+        });
+    }
 
     // The header (or first data row): the first non-blank record.
     let mut rdr = reader();
     let mut rec = csv::ByteRecord::new();
     loop {
+        progress.check().map_err(|_| LoadError::Cancelled)?;
         if !rdr.read_byte_record(&mut rec).map_err(malformed)? {
             return Err(LoadError::Empty {
                 name: name.to_string(),
@@ -1393,6 +1688,12 @@ fn parse_quoted(
                 next_check = pos.byte() + MAX_CHUNK as u64;
             }
             let line = lines.record_line(&pos);
+            if rec.as_slice().len() > MAX_LINE {
+                return Err(LoadError::RecordTooLong {
+                    name: name.to_string(),
+                    line,
+                });
+            }
             let res = if rec.len() == ncols {
                 rec.iter()
                     .enumerate()
@@ -1437,7 +1738,51 @@ fn parse_quoted(
             bytes: 0,
         },
         notes: header.notes,
+        unnamed: header.unnamed,
     })
+}
+
+/// Where a quoted field opens that is never closed, read as the csv crate reads: a quote opens
+/// a quoted field only at the start of a field, `""` inside it is a quote, and the field ends
+/// at its closing quote (anything up to the next delimiter or line break is kept with it).
+fn unterminated_quote(body: &[u8], delimiter: u8) -> Option<usize> {
+    let mut i = 0;
+    while i < body.len() {
+        // `i` is at the start of a field.
+        if body[i] == b'"' {
+            let open = i;
+            let mut j = i + 1;
+            loop {
+                let Some(k) = memchr::memchr(b'"', &body[j..]) else {
+                    return Some(open);
+                };
+                let q = j + k;
+                if body.get(q + 1) == Some(&b'"') {
+                    j = q + 2;
+                } else {
+                    i = q + 1;
+                    break;
+                }
+            }
+        }
+        // The rest of the field: up to the next delimiter or line break.
+        match memchr::memchr3(delimiter, b'\n', b'\r', &body[i..]) {
+            Some(k) => i += k + 1,
+            None => return None,
+        }
+    }
+    None
+}
+
+/// The 1-based line of byte `at` (lines end at `\n`, or at `\r` in a file without `\n`).
+fn line_at(body: &[u8], at: usize) -> usize {
+    let before = &body[..at.min(body.len())];
+    let terminator = if memchr::memchr(b'\n', body).is_none() {
+        b'\r'
+    } else {
+        b'\n'
+    };
+    1 + memchr::memchr_iter(terminator, before).count()
 }
 
 /// Finds the 1-based line where each record of the csv crate's reader starts, for records
@@ -1481,6 +1826,10 @@ impl<'a> LineCounter<'a> {
 // Assembly.
 
 impl Parts {
+    /// The table, without its empty columns: a column where no cell holds a value (a
+    /// delimiter at the end of every line, a column left blank) would make every row
+    /// unusable, so it is dropped with a note naming it. (When every column is empty, none
+    /// is dropped: the table is then simply without data, and says so when used.)
     fn into_table(self) -> Table {
         let Parts {
             name,
@@ -1488,13 +1837,61 @@ impl Parts {
             columns,
             n_rows,
             format,
-            notes,
+            mut notes,
+            unnamed,
         } = self;
-        let columns = names
-            .into_iter()
-            .zip(columns)
-            .map(|(name, data)| Column { name, data })
+        let ncols = columns.len();
+        let empty: Vec<bool> = columns
+            .iter()
+            .map(|c| n_rows > 0 && c.missing() == c.len())
             .collect();
+        let drop = |j: usize| empty[j] && !empty.iter().all(|&e| e);
+        let mut kept = Vec::with_capacity(ncols);
+        let mut dropped = Vec::new();
+        for (j, (col_name, data)) in names.into_iter().zip(columns).enumerate() {
+            if drop(j) {
+                dropped.push(if unnamed.contains(&(j + 1)) {
+                    format!("column {} (no name)", j + 1)
+                } else {
+                    format!("'{col_name}'")
+                });
+            } else {
+                kept.push(Column {
+                    name: col_name,
+                    data,
+                });
+            }
+        }
+        let unnamed_kept: Vec<usize> = unnamed.iter().copied().filter(|&j| !drop(j - 1)).collect();
+        if let Some(at) = notes.iter().position(|n| n == UNNAMED_NOTE) {
+            match unnamed_note(&unnamed_kept) {
+                Some(note) => notes[at] = note,
+                None => {
+                    notes.remove(at);
+                }
+            }
+        }
+        if !dropped.is_empty() {
+            let trailing = ncols > 0 && drop(ncols - 1) && unnamed.contains(&ncols);
+            let why = if trailing {
+                " (every line ends with a delimiter)"
+            } else {
+                ""
+            };
+            notes.push(if dropped.len() == 1 {
+                format!(
+                    "Column {} is empty{why}: no cell holds a value, so it was dropped.",
+                    dropped[0].strip_prefix("column ").unwrap_or(&dropped[0])
+                )
+            } else {
+                format!(
+                    "{} columns are empty{why}: no cell holds a value, so they were dropped: {}.",
+                    dropped.len(),
+                    abbreviated(&dropped)
+                )
+            });
+        }
+        let columns = kept;
         Table {
             name,
             columns,

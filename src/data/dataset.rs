@@ -142,11 +142,24 @@ pub enum DataError {
     #[error("no column named '{name}' (columns: {available})")]
     UnknownColumn { name: String, available: String },
     #[error(
+        "column index {index} is out of range: the table has {count} column(s), numbered 0 to {} ({available})",
+        count.saturating_sub(1)
+    )]
+    IndexOutOfRange {
+        index: usize,
+        count: usize,
+        available: String,
+    },
+    #[error(
         "'{target}' is the only usable column: at least one numeric feature column is needed besides the target{why}"
     )]
     NoFeatures { target: String, why: String },
     #[error("{0}")]
     Target(String),
+    #[error(
+        "feature '{column}' has values as large as {value:.3e}: beyond ±1e100 the models' sums of squares overflow; standardise the features or rescale '{column}'"
+    )]
+    TooLarge { column: String, value: f64 },
     #[error(
         "only {kept} usable row(s) (of {total}; {dropped} dropped for missing or non-numeric values): at least 2 are needed"
     )]
@@ -162,10 +175,18 @@ pub fn resolve_column(table: &Table, spec: &str) -> Result<String, DataError> {
     if table.column_index(spec).is_some() {
         return Ok(spec.to_string());
     }
-    if let Ok(i) = spec.trim().parse::<usize>()
-        && let Some(c) = table.columns.get(i)
-    {
-        return Ok(c.name.clone());
+    if let Ok(i) = spec.trim().parse::<usize>() {
+        return match table.columns.get(i) {
+            Some(c) => Ok(c.name.clone()),
+            None => Err(DataError::IndexOutOfRange {
+                index: i,
+                count: table.columns.len(),
+                available: match unknown_column(table, spec) {
+                    DataError::UnknownColumn { available, .. } => available,
+                    _ => String::new(),
+                },
+            }),
+        };
     }
     Err(unknown_column(table, spec))
 }
@@ -196,8 +217,29 @@ pub fn target_index(table: &Table, roles: &Roles) -> Result<usize, DataError> {
     }
 }
 
-/// Build the numeric dataset the roles describe.
+/// What a dataset is for: a supervised model learns the target, so the target must be
+/// learnable (2 to [`MAX_CLASSES`] classes, or numbers for regression); PCA never looks at it,
+/// so any target will do (it only colours the points).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Purpose {
+    #[default]
+    Supervised,
+    Unsupervised,
+}
+
+/// Build the numeric dataset the roles describe, for a supervised model.
 pub fn build_dataset(table: &Table, roles: &Roles) -> Result<Dataset, DataError> {
+    build_dataset_for(table, roles, Purpose::Supervised)
+}
+
+/// Build the numeric dataset the roles describe. For [`Purpose::Unsupervised`] a target
+/// that no supervised model could learn (one class, more than [`MAX_CLASSES`], text asked to
+/// be a regression target) is kept as classes instead of refused.
+pub fn build_dataset_for(
+    table: &Table,
+    roles: &Roles,
+    purpose: Purpose,
+) -> Result<Dataset, DataError> {
     let t = target_index(table, roles)?;
     let target_col = &table.columns[t];
     let mut report = BuildReport::default();
@@ -275,7 +317,12 @@ pub fn build_dataset(table: &Table, roles: &Roles) -> Result<Dataset, DataError>
             }
         }
     }
-    let target = make_target(&target_col.name, &target_col.data, &rows, roles.task)?;
+    let target = match make_target(&target_col.name, &target_col.data, &rows, roles.task) {
+        Err(DataError::Target(_)) if purpose == Purpose::Unsupervised => {
+            any_classes(&target_col.data, &rows)
+        }
+        other => other?,
+    };
     Ok(Dataset {
         name: table.name.clone(),
         feature_names: features
@@ -340,6 +387,37 @@ fn make_target(
                 y,
                 names: distinct.iter().map(|d| format!("{d}")).collect(),
             })
+        }
+    }
+}
+
+/// The target as classes, however many (for a dataset no model learns the target of).
+fn any_classes(data: &ColumnData, rows: &[usize]) -> Target {
+    match data {
+        ColumnData::Text { values, .. } => {
+            let labels: Vec<&str> = rows
+                .iter()
+                .map(|&i| values[i].as_deref().unwrap_or_default())
+                .collect();
+            let distinct: BTreeSet<&str> = labels.iter().copied().collect();
+            let index: BTreeMap<&str, usize> =
+                distinct.iter().enumerate().map(|(k, &s)| (s, k)).collect();
+            Target::Classes {
+                y: labels.iter().map(|s| index[s]).collect(),
+                names: distinct.into_iter().map(str::to_string).collect(),
+            }
+        }
+        ColumnData::Numeric(v) => {
+            let mut distinct: Vec<f64> = rows.iter().map(|&i| v[i]).collect();
+            distinct.sort_by(f64::total_cmp);
+            distinct.dedup();
+            Target::Classes {
+                y: rows
+                    .iter()
+                    .map(|&i| distinct.partition_point(|d| *d < v[i]))
+                    .collect(),
+                names: distinct.iter().map(|d| format!("{d}")).collect(),
+            }
         }
     }
 }

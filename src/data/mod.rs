@@ -11,7 +11,8 @@ pub mod prep;
 
 pub use builtin::{Builtin, RealDataset};
 pub use dataset::{
-    BuildReport, DataError, Dataset, Roles, Target, Task, TaskChoice, build_dataset,
+    BuildReport, DataError, Dataset, Purpose, Roles, Target, Task, TaskChoice, build_dataset,
+    build_dataset_for,
 };
 pub mod source;
 

@@ -8,6 +8,7 @@ use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 use crate::data::Target;
+use crate::data::dataset::DataError;
 
 /// The user's split and scaling choices.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -73,11 +74,40 @@ pub fn split(target: &Target, settings: &PrepSettings) -> Split {
 }
 
 /// Per-feature mean and population standard deviation, fitted on some rows.
+///
+/// Scale-safe: a column whose magnitude is far from 1 (beyond 2^±400, e.g. 1e200 or 1e-200)
+/// is divided by a power of two near its largest |value| before its mean and σ are computed,
+/// and they are scaled back: the squares of 1e200 would overflow (σ = ∞) and those of 1e-200
+/// underflow (σ = 0). Division by a power of two is exact, so other columns get the very same
+/// numbers as without it. [`Self::transform`] works in the same scaled units, so z-scores of
+/// huge values are finite.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Standardizer {
     pub mean: Array1<f64>,
-    /// Population σ; a constant feature gets σ = 1 so it maps to 0 rather than NaN.
+    /// Population σ. A constant feature gets σ = 1 (in its scaled units: σ = `scale`, which is
+    /// 1 but for huge or tiny values) and its value as the mean, so it maps to 0 rather than
+    /// NaN; one whose values differ only by rounding (σ ≤ 1e-12 · its largest |value|) gets
+    /// σ = that largest |value|, so it maps to ~0 rather than to magnified noise.
     pub std: Array1<f64>,
+    /// The power of two each column was divided by (1 for ordinary magnitudes).
+    pub scale: Array1<f64>,
+}
+
+/// Columns whose largest |value| lies in `[2^-LIMIT, 2^LIMIT]` are not rescaled: their squares
+/// and sums of up to 2^100 squares stay finite and normal.
+const POW2_LIMIT: i32 = 400;
+
+/// A power of two near `max_abs` when `max_abs` is far from 1 (see [`Standardizer`]), else 1.
+pub fn pow2_scale(max_abs: f64) -> f64 {
+    if !(max_abs.is_finite() && max_abs > 0.0) {
+        return 1.0;
+    }
+    let e = max_abs.log2().floor() as i32;
+    if (-POW2_LIMIT..=POW2_LIMIT).contains(&e) {
+        1.0
+    } else {
+        2f64.powi(e)
+    }
 }
 
 impl Standardizer {
@@ -88,11 +118,40 @@ impl Standardizer {
         if sub.nrows() == 0 {
             return Self::identity(p);
         }
-        let mean = sub.mean_axis(Axis(0)).unwrap_or_else(|| Array1::zeros(p));
-        let std = sub
-            .std_axis(Axis(0), 0.0)
-            .mapv(|s| if s > 1e-12 && s.is_finite() { s } else { 1.0 });
-        Self { mean, std }
+        let max_abs: Array1<f64> = sub
+            .columns()
+            .into_iter()
+            .map(|c| c.iter().fold(0.0f64, |m, v| m.max(v.abs())))
+            .collect();
+        let scale = max_abs.mapv(pow2_scale);
+        let scaled = if scale.iter().all(|&s| s == 1.0) {
+            sub
+        } else {
+            sub / &scale
+        };
+        let mut mean = scaled
+            .mean_axis(Axis(0))
+            .unwrap_or_else(|| Array1::zeros(p))
+            * &scale;
+        let std_scaled = scaled.std_axis(Axis(0), 0.0);
+        let mut std = Array1::zeros(p);
+        for j in 0..p {
+            let (sd, m, s) = (std_scaled[j], max_abs[j], scale[j]);
+            let col = scaled.column(j);
+            if col.iter().all(|&v| v == col[0]) {
+                // Constant: its value is the mean exactly (a sum of equal values rounds), so
+                // it maps to 0 exactly; σ = 1 in its scaled units.
+                mean[j] = col[0] * s;
+                std[j] = s;
+            } else if sd.is_finite() && sd > 1e-12 * (m / s) {
+                std[j] = sd * s;
+            } else {
+                // Values that differ only in their last digits: rounding noise, not spread.
+                // Divided by their magnitude, they map to ~0 rather than to noise blown up.
+                std[j] = m.max(s);
+            }
+        }
+        Self { mean, std, scale }
     }
 
     /// The no-op scaler (for `--no-standardize`).
@@ -100,15 +159,71 @@ impl Standardizer {
         Self {
             mean: Array1::zeros(p),
             std: Array1::ones(p),
+            scale: Array1::ones(p),
         }
     }
 
+    fn unscaled(&self) -> bool {
+        self.scale.iter().all(|&s| s == 1.0)
+    }
+
+    /// `(x − mean) / σ`, in each column's scaled units (so huge values do not overflow).
     pub fn transform(&self, x: ArrayView2<f64>) -> Array2<f64> {
-        (&x - &self.mean) / &self.std
+        if self.unscaled() {
+            return (&x - &self.mean) / &self.std;
+        }
+        let mean = &self.mean / &self.scale;
+        let std = &self.std / &self.scale;
+        (&x / &self.scale - &mean) / &std
     }
 
     pub fn inverse_transform(&self, z: ArrayView2<f64>) -> Array2<f64> {
-        &z * &self.std + &self.mean
+        if self.unscaled() {
+            return &z * &self.std + &self.mean;
+        }
+        let mean = &self.mean / &self.scale;
+        let std = &self.std / &self.scale;
+        (&z * &std + &mean) * &self.scale
+    }
+}
+
+/// The largest |value| that reaches an estimator unstandardised: the estimators square and
+/// sum their inputs (kernels, Gram matrices, gradients), which overflows beyond ~1e154, and
+/// linfa's logistic line search then never ends. Standardised features are always in range.
+pub const MAX_RAW_MAGNITUDE: f64 = 1e100;
+
+/// When features are not standardised, check that every value of `x` is within
+/// ±[`MAX_RAW_MAGNITUDE`]; the error names the first column (by `names`) that is not.
+pub fn check_raw_magnitude(x: ArrayView2<f64>, names: &[String]) -> Result<(), DataError> {
+    for (j, col) in x.columns().into_iter().enumerate() {
+        let largest = col.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+        if largest > MAX_RAW_MAGNITUDE {
+            return Err(DataError::TooLarge {
+                column: names
+                    .get(j)
+                    .cloned()
+                    .unwrap_or_else(|| format!("column {j}")),
+                value: largest,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The scaler a fit on `rows` uses: z-scores fitted on them, or the identity when not
+/// standardising, after checking that the raw features are in range
+/// ([`check_raw_magnitude`], over every row of `x`).
+pub fn scaler_for(
+    x: ArrayView2<f64>,
+    rows: &[usize],
+    standardize: bool,
+    names: &[String],
+) -> Result<Standardizer, DataError> {
+    if standardize {
+        Ok(Standardizer::fit(x, rows))
+    } else {
+        check_raw_magnitude(x, names)?;
+        Ok(Standardizer::identity(x.ncols()))
     }
 }
 

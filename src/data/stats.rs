@@ -26,24 +26,31 @@ pub fn column_stats(table: &Table) -> Vec<ColumnStats> {
         .iter()
         .map(|c| match &c.data {
             ColumnData::Numeric(v) => {
-                // Welford's update: stable for large, offset data.
+                // Welford's update: stable for large, offset data. Scale-safe: values far
+                // from 1 (1e200) are divided by a power of two first (see `pow2_scale`).
+                let largest = v
+                    .iter()
+                    .filter(|x| x.is_finite())
+                    .fold(0.0f64, |m, x| m.max(x.abs()));
+                let s = crate::data::prep::pow2_scale(largest);
                 let (mut n, mut mean, mut m2) = (0u64, 0.0f64, 0.0f64);
                 let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
                 for &x in v.iter().filter(|x| x.is_finite()) {
                     n += 1;
+                    lo = lo.min(x);
+                    hi = hi.max(x);
+                    let x = x / s;
                     let d = x - mean;
                     mean += d / n as f64;
                     m2 += d * (x - mean);
-                    lo = lo.min(x);
-                    hi = hi.max(x);
                 }
                 let some = |x: f64| (n > 0).then_some(x);
                 ColumnStats {
                     name: c.name.clone(),
                     numeric: true,
                     missing: v.len() - n as usize,
-                    mean: some(mean),
-                    std: some((m2 / n.max(1) as f64).sqrt()),
+                    mean: some(mean * s),
+                    std: some((m2 / n.max(1) as f64).sqrt() * s),
                     min: some(lo),
                     max: some(hi),
                     distinct: None,

@@ -4,9 +4,28 @@
 use ndarray::{ArrayView1, ArrayView2};
 
 use super::Error;
+use crate::data::prep::MAX_RAW_MAGNITUDE;
 
-/// `x` has at least 2 rows and 1 column, and only finite values (the first bad cell is named).
+/// The largest |value| the SVM, logistic regression and the elastic net take (the app's
+/// [`MAX_RAW_MAGNITUDE`]): their kernels, Gram matrices and gradients square and sum the
+/// inputs, which overflows beyond ~1e154 (and linfa's logistic line search then never ends).
+pub(crate) const MAX_MAGNITUDE: f64 = MAX_RAW_MAGNITUDE;
+
+/// `x` has at least 2 rows and 1 column, and only finite values within ±[`MAX_MAGNITUDE`]
+/// (the first bad cell is named).
 pub(crate) fn check_x(model: &str, x: ArrayView2<f64>) -> Result<(), Error> {
+    check_x_finite(model, x)?;
+    if let Some(((row, col), v)) = x.indexed_iter().find(|(_, v)| v.abs() > MAX_MAGNITUDE) {
+        return Err(Error::Data(format!(
+            "{model}: x holds {v:.3e} at row {row}, column {col}: beyond ±1e100 the sums of \
+             squares overflow; standardise the features or rescale that column"
+        )));
+    }
+    Ok(())
+}
+
+/// [`check_x`] without the magnitude limit (for estimators that rescale their input).
+pub(crate) fn check_x_finite(model: &str, x: ArrayView2<f64>) -> Result<(), Error> {
     let (n, p) = x.dim();
     if n < 2 {
         return Err(Error::Data(format!(
@@ -75,6 +94,12 @@ pub(crate) fn check_values(n_rows: usize, y: ArrayView1<f64>) -> Result<(), Erro
     if let Some(i) = y.iter().position(|v| !v.is_finite()) {
         return Err(Error::Data(format!(
             "y has a missing or non-finite value at row {i}"
+        )));
+    }
+    if let Some((i, v)) = y.iter().enumerate().find(|(_, v)| v.abs() > MAX_MAGNITUDE) {
+        return Err(Error::Data(format!(
+            "the target holds {v:.3e} at row {i}: beyond ±1e100 the sums of squares overflow; \
+             rescale the target"
         )));
     }
     Ok(())

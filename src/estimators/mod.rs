@@ -113,6 +113,24 @@ pub enum Fitted {
     Pca(pca::PcaModel),
 }
 
+/// Whether `kind` can learn a target of `task`; when it cannot, a message that says so in
+/// neutral words. Each front end adds how to choose another target in its own terms (the
+/// command line its `--target` and `--task`, the window its Columns panel).
+pub fn check_target(kind: ModelKind, task: crate::data::Task) -> Result<(), Error> {
+    use crate::data::Task;
+    match (kind.needs(), task) {
+        (Some(Task::Classification), Task::Regression) => Err(Error::Data(format!(
+            "{} needs class labels, not a numeric target",
+            kind.label()
+        ))),
+        (Some(Task::Regression), Task::Classification) => Err(Error::Data(format!(
+            "{} needs a numeric (regression) target, not class labels",
+            kind.label()
+        ))),
+        _ => Ok(()),
+    }
+}
+
 /// Fit the chosen estimator. Parameters are validated first.
 pub fn fit(
     spec: &ModelSpec,
@@ -121,12 +139,11 @@ pub fn fit(
     progress: &Progress,
 ) -> Result<Fitted, Error> {
     spec.validate()?;
-    let wrong_target = |what: &str| {
-        Error::Data(format!(
-            "{} needs {what}: choose a suitable target column (or its task) in the Columns panel",
-            spec.kind.label()
-        ))
+    let task = match target {
+        TargetView::Classes { .. } => crate::data::Task::Classification,
+        TargetView::Values(_) => crate::data::Task::Regression,
     };
+    check_target(spec.kind, task)?;
     match (spec.kind, target) {
         (ModelKind::Svm, TargetView::Classes { y, n_classes }) => Ok(Fitted::Svm(svm::fit_svm(
             &spec.svm, x, y, n_classes, progress,
@@ -138,11 +155,10 @@ pub fn fit(
             elastic_net::fit_elastic_net(&spec.elastic_net, x, y, progress)?,
         )),
         (ModelKind::Pca, _) => Ok(Fitted::Pca(pca::fit_pca(&spec.pca, x, progress)?)),
-        (ModelKind::Svm | ModelKind::Logistic, TargetView::Values(_)) => {
-            Err(wrong_target("class labels, not a numeric target"))
-        }
-        (ModelKind::ElasticNet, TargetView::Classes { .. }) => {
-            Err(wrong_target("a numeric (regression) target"))
+        // Refused by `check_target` above.
+        (ModelKind::Svm | ModelKind::Logistic, TargetView::Values(_))
+        | (ModelKind::ElasticNet, TargetView::Classes { .. }) => {
+            Err(Error::Data("the target does not suit the model".into()))
         }
     }
 }

@@ -21,6 +21,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::Error;
+use crate::data::prep::pow2_scale;
 use crate::progress::Progress;
 
 /// PCA parameters (scikit-learn names).
@@ -155,11 +156,26 @@ pub fn fit_pca(p: &PcaParams, x: ArrayView2<f64>, progress: &Progress) -> Result
     progress.set_total(3);
     progress.set(0);
 
-    // One parallel pass both checks the values and sums the columns.
-    let Some(mean) = parallel_column_means(x) else {
+    // One parallel pass checks the values, sums the columns and finds the largest |value|.
+    let Some((mut mean, max_abs)) = parallel_column_means(x) else {
         return Err(Error::Data(
             "PCA needs finite values (found NaN or infinity)".into(),
         ));
+    };
+    // Scale-safe: values far from 1 (1e200, 1e-200) are divided by a power of two (exact)
+    // before they are squared, and the results scaled back: the axes and the ratios do not
+    // depend on it, the variances by s², the singular values by s.
+    let s = pow2_scale(max_abs);
+    let (input, scaled);
+    let x = if s == 1.0 {
+        input = x;
+        input.view()
+    } else {
+        scaled = x.mapv(|v| v / s);
+        mean = parallel_column_means(scaled.view())
+            .map(|(m, _)| m)
+            .unwrap_or(mean);
+        scaled.view()
     };
     progress.check()?;
     progress.set(1);
@@ -205,7 +221,16 @@ pub fn fit_pca(p: &PcaParams, x: ArrayView2<f64>, progress: &Progress) -> Result
     } else {
         Array1::zeros(k)
     };
-    let singular_values = explained_variance.mapv(|l| (l * (n - 1) as f64).sqrt());
+    let singular_values = explained_variance.mapv(|l| (l * (n - 1) as f64).sqrt() * s);
+    let explained_variance = explained_variance * (s * s);
+    let total_variance = total_variance * (s * s);
+    let mean = mean * s;
+    if !(total_variance.is_finite() && singular_values.iter().all(|v| v.is_finite())) {
+        return Err(Error::Data(format!(
+            "PCA: the variance of these values (as large as {max_abs:.3e}) overflows a \
+             floating-point number; standardise the features or rescale them"
+        )));
+    }
     progress.set(3);
     Ok(PcaModel {
         components,
@@ -225,20 +250,30 @@ fn row_blocks(n: usize) -> Vec<(usize, usize)> {
         .collect()
 }
 
-/// Column means, or `None` when a value is NaN or infinite.
-fn parallel_column_means(x: ArrayView2<f64>) -> Option<Array1<f64>> {
+/// Column means and the largest |value|, or `None` when a value is NaN or infinite.
+fn parallel_column_means(x: ArrayView2<f64>) -> Option<(Array1<f64>, f64)> {
     let p = x.ncols();
-    let (sum, finite) = row_blocks(x.nrows())
+    let (sum, max_abs) = row_blocks(x.nrows())
         .into_par_iter()
         .map(|(a, b)| {
             let block = x.slice(s![a..b, ..]);
-            (block.sum_axis(Axis(0)), block.iter().all(|v| v.is_finite()))
+            // NaN wins the fold (NaN.max(x) is x, so it is looked for separately).
+            let max_abs = block.iter().fold(0.0f64, |m, v| {
+                if v.is_finite() {
+                    m.max(v.abs())
+                } else {
+                    f64::INFINITY
+                }
+            });
+            (block.sum_axis(Axis(0)), max_abs)
         })
         .reduce(
-            || (Array1::zeros(p), true),
-            |(s1, f1), (s2, f2)| (s1 + s2, f1 && f2),
+            || (Array1::zeros(p), 0.0),
+            |(s1, m1), (s2, m2)| (s1 + s2, m1.max(m2)),
         );
-    finite.then(|| sum / x.nrows() as f64)
+    max_abs
+        .is_finite()
+        .then(|| (sum / x.nrows() as f64, max_abs))
 }
 
 /// `(X - mean)ᵀ (X - mean)`, summed over row blocks in parallel. Each block is centred into a
@@ -273,6 +308,24 @@ fn parallel_centred_gram(x: ArrayView2<f64>, mean: &Array1<f64>) -> Array2<f64> 
 /// mass is negligible relative to the matrix, or after 100 sweeps (never reached in practice).
 /// Handles zero, tied and negative eigenvalues without special cases.
 pub fn jacobi_eigh(mut a: Array2<f64>) -> (Array1<f64>, Array2<f64>) {
+    // Scale-safe: work on a / 2^k with its largest entry in [1, 2) (exact, and every step
+    // below is homogeneous, so the vectors are the same), so that the squares summed next
+    // neither overflow (entries of 1e160) nor underflow; the eigenvalues are scaled back.
+    let largest = a.iter().fold(0.0f64, |m, e| m.max(e.abs()));
+    let unit = if largest.is_finite() && largest > 0.0 {
+        2f64.powi(largest.log2().floor() as i32)
+    } else {
+        1.0
+    };
+    if unit != 1.0 {
+        a.mapv_inplace(|e| e / unit);
+    }
+    let (values, vectors) = jacobi_unit(a);
+    (values * unit, vectors)
+}
+
+/// [`jacobi_eigh`] of a matrix whose entries are of order 1.
+fn jacobi_unit(mut a: Array2<f64>) -> (Array1<f64>, Array2<f64>) {
     let n = a.nrows();
     let mut v = Array2::<f64>::eye(n);
     let scale: f64 = a.iter().map(|e| e * e).sum::<f64>();

@@ -74,16 +74,22 @@ impl Default for SvmParams {
 }
 
 impl SvmParams {
-    /// Check every parameter; the message names the parameter and its valid range.
+    /// Check every parameter the kernel uses (γ for RBF and polynomial, degree and coef0 for
+    /// polynomial only: a value the kernel ignores does not block the fit); the message names
+    /// the parameter and its valid range.
     pub fn validate(&self) -> Result<(), Error> {
         let bad = |m: String| Err(Error::Param(m));
         if !(self.c.is_finite() && self.c > 0.0) {
             return bad(format!("C must be a finite number > 0 (got {})", self.c));
         }
         if let Gamma::Value(g) = self.gamma
+            && self.kernel != Kernel::Linear
             && !(g.is_finite() && g > 0.0)
         {
             return bad(format!("gamma must be a finite number > 0 (got {g})"));
+        }
+        if self.kernel != Kernel::Poly {
+            return super::check_tol(self.tol);
         }
         if !(1..=10).contains(&self.degree) {
             return bad(format!(

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::analysis::live::FitOn;
 use crate::data::Source;
-use crate::data::dataset::Roles;
+use crate::data::dataset::{Purpose, Roles};
 use crate::data::prep::PrepSettings;
 use crate::estimators::ModelSpec;
 
@@ -140,6 +140,8 @@ pub struct DataRequest {
     pub source: Source,
     pub roles: Roles,
     pub prep: PrepSettings,
+    /// PCA does not learn the target: any target will do (see [`Purpose`]).
+    pub purpose: Purpose,
 }
 
 impl Settings {
@@ -148,6 +150,11 @@ impl Settings {
             source: self.source.clone(),
             roles: self.roles.clone(),
             prep: self.prep.clone(),
+            purpose: if self.model.spec.kind.needs().is_none() {
+                Purpose::Unsupervised
+            } else {
+                Purpose::Supervised
+            },
         }
     }
 

@@ -696,3 +696,264 @@ fn a_bare_file_argument_is_the_window_s_data_and_conflicts_are_one_line() {
     let v = json(&ridgeline(&["inspect", "--dataset", "iris"]));
     assert_eq!(v["n_rows"], 150);
 }
+
+// --- Numbers are finite and honest; what the user meant ----------------------------------
+
+/// A built-in dataset as a CSV file, its feature columns multiplied by `scale`.
+fn scaled_copy(dir: &tempfile::TempDir, dataset: &str, scale: f64) -> (String, Vec<String>) {
+    use ridgeline::data::ColumnData;
+    use ridgeline::data::builtin::Builtin;
+    let table = Builtin::from_name(dataset, 300, None, 0)
+        .unwrap()
+        .load()
+        .unwrap();
+    let last = table.columns.len() - 1;
+    let mut text = table.column_names().join(",");
+    text.push('\n');
+    for i in 0..table.n_rows {
+        let cells: Vec<String> = table
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(j, c)| match &c.data {
+                ColumnData::Numeric(v) if j < last => format!("{:e}", v[i] * scale),
+                ColumnData::Numeric(v) => format!("{}", v[i]),
+                ColumnData::Text { values, .. } => values[i].clone().unwrap_or_default(),
+            })
+            .collect();
+        text.push_str(&cells.join(","));
+        text.push('\n');
+    }
+    let name = format!("{dataset}-{scale:e}.csv");
+    (write_csv(dir, &name, &text), table.column_names())
+}
+
+/// Every number of `v` (recursively), with its key path; panics on a null.
+fn numbers(v: &Value, path: &str, out: &mut Vec<(String, f64)>) {
+    match v {
+        Value::Null => panic!("{path} is null (a number that is not finite)"),
+        Value::Number(n) => out.push((path.to_string(), n.as_f64().unwrap())),
+        Value::Array(a) => a
+            .iter()
+            .enumerate()
+            .for_each(|(i, x)| numbers(x, &format!("{path}[{i}]"), out)),
+        Value::Object(m) => m
+            .iter()
+            .for_each(|(k, x)| numbers(x, &format!("{path}.{k}"), out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn fit_on_a_1e300_copy_gives_the_unscaled_answers_or_one_line() {
+    // Standardised, a model cannot tell x from 1e300·x: every number it reports (save the
+    // timings) is the one it reports on x itself. Unstandardised, 1e300 is refused with the
+    // column named.
+    let dir = tempfile::tempdir().unwrap();
+    for (dataset, models) in [
+        ("iris", &["svm", "logistic", "pca"][..]),
+        ("diabetes", &["elasticnet", "lasso", "ridge", "pca"][..]),
+    ] {
+        let (plain, names) = scaled_copy(&dir, dataset, 1.0);
+        let (huge, _) = scaled_copy(&dir, dataset, 1e300);
+        let (tiny, _) = scaled_copy(&dir, dataset, 1e-300);
+        for model in models {
+            let args = |data: &str| {
+                let mut a = vec!["fit", "--data"];
+                a.push(Box::leak(data.to_string().into_boxed_str()));
+                a.extend(["--model", model, "--test-size", "0.25", "--cv", "3"]);
+                if *model == "logistic" {
+                    // linfa's line search looped on these at once.
+                    a.extend(["--max-iter", "5"]);
+                }
+                a
+            };
+            let mut reference = Vec::new();
+            numbers(&json(&ridgeline(&args(&plain))), "", &mut reference);
+            for data in [&huge, &tiny] {
+                let mut got = Vec::new();
+                numbers(&json(&ridgeline(&args(data))), "", &mut got);
+                assert_eq!(got.len(), reference.len(), "{dataset} {model}");
+                for ((key, a), (_, b)) in got.iter().zip(&reference) {
+                    // Timings differ, and so may the solvers' step counts (10^300 is not a
+                    // power of two: the z-scores differ in their last bits).
+                    if key.ends_with("_ms") || key.ends_with("n_iter") {
+                        continue;
+                    }
+                    assert!(
+                        (a - b).abs() <= 1e-6 * b.abs().max(1.0),
+                        "{dataset} {model} {key}: {a} vs {b}"
+                    );
+                }
+            }
+            let raw = ridgeline(&["fit", "--data", &huge, "--model", model, "--no-standardize"]);
+            assert_one_line_error(
+                &raw,
+                &format!("feature '{}' has values as large as", names[0]),
+            );
+        }
+    }
+}
+
+#[test]
+fn pca_takes_any_target_and_the_classifiers_say_why_they_cannot() {
+    // The cross (±3, 0), (0, ±1): sample variances 6 and 2/3 whatever the last column holds.
+    let dir = tempfile::tempdir().unwrap();
+    let one = write_csv(&dir, "one.csv", "a,b,kind\n3,0,x\n-3,0,x\n0,1,x\n0,-1,x\n");
+    let labels: String = (0..60)
+        .map(|i| format!("{},{},k{i}\n", [3, -3, 0, 0][i % 4], [0, 0, 1, -1][i % 4]))
+        .collect();
+    let many = write_csv(&dir, "many.csv", &format!("a,b,kind\n{labels}"));
+    for (data, classes) in [(&one, 1), (&many, 60)] {
+        let v = json(&ridgeline(&[
+            "fit",
+            "--data",
+            data,
+            "--model",
+            "pca",
+            "--no-standardize",
+        ]));
+        let ev = floats(&v, "explained_variance");
+        // 60 rows: Σa² = 15·18 = 270 over 59, Σb² = 30 over 59.
+        let (l1, l2) = if classes == 1 {
+            (6.0, 2.0 / 3.0)
+        } else {
+            (270.0 / 59.0, 30.0 / 59.0)
+        };
+        assert!(close(ev[0], l1, 1e-9) && close(ev[1], l2, 1e-9), "{ev:?}");
+        assert_eq!(v["classes"].as_array().unwrap().len(), classes);
+    }
+    assert_one_line_error(
+        &ridgeline(&["fit", "--data", &one, "--model", "svm"]),
+        "target 'kind' has a single class",
+    );
+    assert_one_line_error(
+        &ridgeline(&["fit", "--data", &many, "--model", "logistic"]),
+        "60 distinct values: too many classes",
+    );
+}
+
+#[test]
+fn a_parameter_the_kernel_does_not_use_does_not_block_the_fit() {
+    let fit = |extra: &[&str]| {
+        let mut a = vec!["fit", "--dataset", "iris", "--model", "svm"];
+        a.extend(extra);
+        ridgeline(&a)
+    };
+    for extra in [
+        &["--kernel", "rbf", "--degree", "0"][..],
+        &["--kernel", "rbf", "--coef0", "nan"][..],
+        &["--kernel", "linear", "--gamma=-1", "--degree", "99"][..],
+    ] {
+        let v = json(&fit(extra));
+        assert!(v["accuracy"].as_f64().unwrap() > 0.9, "{extra:?}: {v}");
+    }
+    assert_one_line_error(
+        &fit(&["--kernel", "poly", "--degree", "0"]),
+        "degree must be",
+    );
+    assert_one_line_error(&fit(&["--kernel", "rbf", "--gamma=-1"]), "gamma must be");
+}
+
+#[test]
+fn errors_speak_the_command_line() {
+    for (args, needs, hint) in [
+        (
+            ["--dataset", "diabetes", "--model", "svm"],
+            "SVM (C-SVC) needs class labels, not a numeric target",
+            "--task classification",
+        ),
+        (
+            ["--dataset", "iris", "--model", "ridge"],
+            "Elastic net needs a numeric (regression) target, not class labels",
+            "--task regression",
+        ),
+    ] {
+        let mut a = vec!["fit"];
+        a.extend(args);
+        let out = ridgeline(&a);
+        assert_one_line_error(&out, needs);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("--target COL") && err.contains(hint), "{err}");
+        assert!(!err.contains("panel"), "{err}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let data = write_csv(&dir, "abc.csv", "a,b,y\n1,2,0\n3,4,1\n");
+    assert_one_line_error(
+        &ridgeline(&["inspect", "--data", &data, "--target", "9"]),
+        "column index 9 is out of range: the table has 3 column(s), numbered 0 to 2 (a, b, y)",
+    );
+    let quoted = write_csv(&dir, "q.csv", "a,b,y\n1,2,0\n3,\"4,1\n5,6,0\n");
+    assert_one_line_error(
+        &ridgeline(&["inspect", "--data", &quoted]),
+        "q.csv line 3: a quoted field starts here and is never closed",
+    );
+}
+
+#[test]
+fn fit_reports_dropped_rows_excluded_columns_and_notes_as_inspect_does() {
+    // Line 3 has a = NA, line 4 has b empty: 2 of 6 rows dropped. "name" is text (its first
+    // cell 'x' on line 2). A delimiter ends every line: an empty unnamed column, dropped.
+    let dir = tempfile::tempdir().unwrap();
+    let data = write_csv(
+        &dir,
+        "d.csv",
+        "a,name,b,y,\n1,x,2,0,\nNA,y,3,1,\n3,z,,0,\n4,w,5,1,\n5,v,6,0,\n6,u,7,1,\n",
+    );
+    let inspect = json(&ridgeline(&["inspect", "--data", &data, "--target", "y"]));
+    let fit = json(&ridgeline(&[
+        "fit", "--data", &data, "--target", "y", "--model", "logistic",
+    ]));
+    for v in [&inspect, &fit] {
+        assert_eq!(v["dropped_rows"], 2, "{v}");
+        assert_eq!(
+            v["excluded_columns"],
+            serde_json::json!([{ "name": "name", "reason": "not numeric ('x' on line 2)" }])
+        );
+        assert_eq!(
+            v["notes"],
+            serde_json::json!([
+                "Column 5 (no name) is empty (every line ends with a delimiter): no cell holds \
+                 a value, so it was dropped."
+            ])
+        );
+    }
+    assert_eq!(fit["n_samples"], 4);
+}
+
+#[test]
+fn a_test_size_that_leaves_no_test_row_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let reg = write_csv(
+        &dir,
+        "r.csv",
+        "x,y\n1,1.5\n2,2.5\n3,3.5\n4,4.5\n5,5.5\n6,6.5\n",
+    );
+    let cls = write_csv(&dir, "c.csv", "x,y\n1,a\n2,a\n3,a\n4,b\n5,b\n6,b\n");
+    let fit = |data: &str, model: &str, f: &str| {
+        ridgeline(&["fit", "--data", data, "--model", model, "--test-size", f])
+    };
+    // round(0.05 · 6) = 0 test rows; 0.5/6 = 0.0833… is the least that rounds to one row.
+    assert_one_line_error(
+        &fit(&reg, "ridge", "0.05"),
+        "--test-size 0.05 leaves no test row (6 rows): use at least 0.0834",
+    );
+    // Per class: round(0.1 · 3) = 0; 0.5/3 rounds up to 0.167.
+    assert_one_line_error(
+        &fit(&cls, "logistic", "0.1"),
+        "--test-size 0.1 leaves no test row (6 rows, held out within each class): use at least 0.167",
+    );
+    // round(0.2 · 6) = 1 row: R² needs 2 (1.5/6 = 0.25).
+    assert_one_line_error(
+        &fit(&reg, "ridge", "0.2"),
+        "--test-size 0.2 leaves 1 test row, and R² is not defined on one row: use at least 0.25",
+    );
+    let v = json(&fit(&reg, "ridge", "0.25"));
+    assert_eq!(v["n_test"], 2);
+    assert_eq!(json(&fit(&cls, "logistic", "0.167"))["n_test"], 2);
+    // Cross-validated R² on folds of one row is refused too.
+    assert_one_line_error(
+        &ridgeline(&["fit", "--data", &reg, "--model", "ridge", "--cv", "6"]),
+        "R² is not defined on a held-out fold of one row: 6 folds of 6 rows leave some folds with a single row; use at most 3 folds",
+    );
+}

@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use ridgeline::data::csv::{CsvOptions, LoadError, parse_csv, read_csv_file};
+use ridgeline::data::csv::{CsvOptions, LoadError, MAX_LINE, parse_csv, read_csv_file};
 use ridgeline::data::{ColumnData, Table};
 use ridgeline::progress::Progress;
 
@@ -169,11 +169,18 @@ fn a_delimiter_that_can_be_part_of_a_number() {
 
 #[test]
 fn trailing_delimiter_and_junk_after_numbers() {
-    // A trailing delimiter makes an unnamed, empty last column.
+    // A trailing delimiter makes an unnamed, empty last column: it is dropped, with a note
+    // (and no note on its missing name).
     let t = ok("a,b,\n1,2,\n3,4,");
-    assert_eq!(t.column_names(), ["a", "b", "col3"]);
-    assert_eq!(num_opt(&t, "col3"), [None, None]);
+    assert_eq!(t.column_names(), ["a", "b"]);
     assert_eq!(num(&t, "b"), [2.0, 4.0]);
+    assert_eq!(
+        t.notes,
+        [
+            "Column 3 (no name) is empty (every line ends with a delimiter): no cell holds a \
+          value, so it was dropped."
+        ]
+    );
     // A number followed by other characters is text.
     let t = ok("a,b\n1,2\n1.5x,3\n2 ,4\r\n");
     assert_eq!(text(&t, "a").0, [s("1"), s("1.5x"), s("2")]);
@@ -361,8 +368,28 @@ fn missing_tokens_and_non_finite_are_nan() {
 }
 
 #[test]
-fn all_missing_column_is_numeric() {
+fn all_missing_column_is_dropped_with_a_note() {
+    // Every row would be unusable with b as a feature: b is dropped, and the note names it.
     let t = ok("a,b\n1,\n2,NA\n");
+    assert_eq!(t.column_names(), ["a"]);
+    assert_eq!(num(&t, "a"), [1.0, 2.0]);
+    assert_eq!(
+        t.notes,
+        ["Column 'b' is empty: no cell holds a value, so it was dropped."]
+    );
+    // Several, named or not, in one note; a column with one value stays.
+    let t = ok("a,,c,d,e\n1,,NA,,\n2,,,,x\n");
+    assert_eq!(t.column_names(), ["a", "e"]);
+    assert_eq!(
+        t.notes,
+        [
+            "3 columns are empty: no cell holds a value, so they were dropped: column 2 (no \
+          name), 'c', 'd'."
+        ]
+    );
+    // When every column is empty none is dropped: they stay numeric, all missing.
+    let t = ok("a,b\n,\nNA,\n");
+    assert_eq!(t.column_names(), ["a", "b"]);
     assert_eq!(num_opt(&t, "b"), [None, None]);
 }
 
@@ -879,8 +906,9 @@ fn streamed_file_with_a_quote_late_is_read_by_the_quoted_path() {
 
 #[test]
 fn streamed_file_with_lines_longer_than_a_chunk() {
-    // A 2.5 MB text cell on line 3: chunks that start inside it hold no line.
-    let long = "w".repeat(5 << 19);
+    // A text cell on line 3 that makes the line exactly MAX_LINE bytes long (the longest
+    // allowed), over several chunks: chunks that start inside it hold no line.
+    let long = "w".repeat(MAX_LINE - 2);
     let mut body = String::from("k,v\n1,short\n2,");
     body.push_str(&long);
     body.push('\n');
@@ -895,6 +923,22 @@ fn streamed_file_with_lines_longer_than_a_chunk() {
     assert_eq!(v[2], s("v3"));
     assert_eq!(v[19_998], s("v19999"));
     assert!((0..19_999).all(|i| num(&t, "k")[i] == (i + 1) as f64));
+
+    // One byte more, and line 3 is refused, streamed or not.
+    let body = body.replacen(&long, &format!("{long}w"), 1);
+    let e = load_file(body.as_bytes(), "f.csv", &Progress::new()).unwrap_err();
+    assert!(matches!(e, LoadError::LineTooLong { line: 3, .. }), "{e:?}");
+    let e = parse_csv(
+        body.as_bytes(),
+        "f.csv",
+        &CsvOptions::default(),
+        &Progress::new(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "f.csv line 3 is longer than 1 MiB: is this a CSV file?"
+    );
 }
 
 #[test]

@@ -552,6 +552,7 @@ fn bad_inputs_are_errors_not_panics() {
             (
                 SvmParams {
                     degree: 0,
+                    kernel: Kernel::Poly,
                     ..p.clone()
                 },
                 "degree must",
@@ -559,6 +560,7 @@ fn bad_inputs_are_errors_not_panics() {
             (
                 SvmParams {
                     degree: 11,
+                    kernel: Kernel::Poly,
                     ..p.clone()
                 },
                 "degree must",
@@ -566,6 +568,7 @@ fn bad_inputs_are_errors_not_panics() {
             (
                 SvmParams {
                     coef0: f64::NAN,
+                    kernel: Kernel::Poly,
                     ..p.clone()
                 },
                 "coef0 must",
@@ -585,6 +588,24 @@ fn bad_inputs_are_errors_not_panics() {
                 "tol must",
             ),
         ];
+        // A parameter the kernel does not use does not block the fit: degree and coef0 under
+        // RBF, γ under the linear kernel.
+        for unused in [
+            SvmParams {
+                degree: 0,
+                coef0: f64::NAN,
+                ..p.clone()
+            },
+            SvmParams {
+                kernel: Kernel::Linear,
+                gamma: Gamma::Value(-1.0),
+                degree: 99,
+                ..p.clone()
+            },
+        ] {
+            assert!(unused.validate().is_ok(), "{unused:?}");
+            assert!(run(&unused, &x, &y, 2).is_ok(), "{name}: {unused:?}");
+        }
         for (bad_p, needle) in cases {
             assert!(bad_p.validate().is_err());
             match run(&bad_p, &x, &y, 2) {

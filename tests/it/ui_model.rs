@@ -198,6 +198,9 @@ fn a_model_that_cannot_fit_the_target_says_why_and_keeps_running() {
     // SVM (the default) on a regression target.
     let err = h.state().model_error().expect("an error");
     assert!(err.contains("needs class labels"), "{err}");
+    // The window says where to choose another target (the command line names its options).
+    assert!(err.ends_with("in the Columns panel"), "{err}");
+    assert!(!err.contains("--target"), "{err}");
     h.get_by_label_contains("needs class labels");
     // The app still works: choose elastic net and get a model.
     choose_estimator(&mut h, "Elastic net");

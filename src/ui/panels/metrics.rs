@@ -101,8 +101,13 @@ fn metrics_ui(ui: &mut egui::Ui, p: &Prepared, view: &ModelView) {
             );
         }
         if let Some(v) = s.r2 {
-            ui.label(format!("R² {:.4}", v))
-                .on_hover_text("1 − Σ(y − ŷ)² / Σ(y − ȳ)²");
+            let text = if v.is_finite() {
+                format!("R² {v:.4}")
+            } else {
+                format!("R² undefined on {} row(s)", s.n)
+            };
+            ui.label(text)
+                .on_hover_text("1 − Σ(y − ŷ)² / Σ(y − ȳ)²: needs at least 2 rows");
         }
         if let Some(v) = s.mse {
             ui.label(format!("MSE {}", fmt_num(v)))
