@@ -34,4 +34,5 @@ shot learning-logistic-winequality --dataset winequality --model logistic --all-
   --view curves --curve learning
 shot bias-variance-ridge-diabetes --dataset diabetes --model ridge --view curves \
   --curve bias-variance
-UPDATE_SCREENSHOTS=1 cargo test --locked --test it pinning_a_and_changing_the_model
+UPDATE_SCREENSHOTS=1 cargo test --locked --test it -- pinning_a_and_changing_the_model \
+  without_a_native_dialog

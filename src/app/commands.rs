@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use crate::data::Source;
 use crate::data::builtin::Builtin;
-use crate::state::{Command, Level};
+use crate::state::Command;
 
 use super::RidgelineApp;
 
@@ -27,7 +27,9 @@ impl RidgelineApp {
                 }
             }
             Command::ShowOpenDialog => {
-                if self.rt.dialog.is_none() {
+                if self.rt.no_native_dialog {
+                    self.rt.open_in_window = true;
+                } else if self.rt.dialog.is_none() {
                     self.rt.dialog = Some(crate::worker::dialog::pick_file_dialog());
                 }
             }
@@ -71,17 +73,19 @@ impl RidgelineApp {
             }
             Ok((None, open_for)) => {
                 self.rt.dialog = None;
+                // A "cancel" within a fraction of a second: no native dialog could be shown
+                // (it needs an xdg-desktop-portal). Use the one drawn in the window instead,
+                // now and from now on.
                 if open_for < std::time::Duration::from_millis(300) {
-                    self.set_status(
-                        Level::Warning,
-                        "no file dialog could be shown (it needs xdg-desktop-portal): drop the file on the window, or start with --data FILE",
-                    );
+                    self.rt.no_native_dialog = true;
+                    self.rt.open_in_window = true;
                 }
             }
             Err(crossbeam_channel::TryRecvError::Empty) => {}
             Err(crossbeam_channel::TryRecvError::Disconnected) => {
                 self.rt.dialog = None;
-                self.set_status(Level::Error, "the file dialog could not be shown");
+                self.rt.no_native_dialog = true;
+                self.rt.open_in_window = true;
             }
         }
     }

@@ -41,6 +41,11 @@ pub struct Runtime {
     /// Something said at start-up (a vanished file) that the first result must not hide.
     startup_notice: Option<String>,
     dialog: Option<crossbeam_channel::Receiver<(Option<PathBuf>, std::time::Duration)>>,
+    /// No native file dialog can be shown here (no xdg-desktop-portal): *Open…* uses the one
+    /// drawn inside the window.
+    no_native_dialog: bool,
+    /// The UI is asked to open the in-window file dialog (it clears this when it does).
+    pub open_in_window: bool,
     undo: undo::Undo,
     screenshot: Option<screenshot::ScreenshotState>,
     /// Don't write settings on exit (screenshot runs and tests).
@@ -154,6 +159,7 @@ impl eframe::App for RidgelineApp {
             cv: rt.jobs.cv.shown(),
             svm_path: rt.jobs.svm_path.shown(),
             param_error: rt.param_error.as_deref(),
+            open_in_window: &mut rt.open_in_window,
             status: rt.status.as_ref(),
             can_undo,
             quiet,

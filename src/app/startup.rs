@@ -105,6 +105,8 @@ impl RidgelineApp {
                 target_spec_generation: None,
                 startup_notice,
                 dialog: None,
+                no_native_dialog: false,
+                open_in_window: false,
                 undo: Default::default(),
                 persist: screenshot.is_none(),
                 screenshot,

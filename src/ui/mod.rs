@@ -40,6 +40,8 @@ pub struct Ctx<'a> {
     pub svm_path: &'a Shown<SvmPath, SvmPath>,
     /// Why the model settings cannot be fitted as they are.
     pub param_error: Option<&'a str>,
+    /// Open the file dialog drawn in the window (set when no native one can be shown).
+    pub open_in_window: &'a mut bool,
     pub status: Option<&'a Status>,
     pub can_undo: bool,
     /// The app is photographing itself: no hover labels or crosshairs.
@@ -81,6 +83,8 @@ pub struct Views {
     pub loss: views::loss::LossView,
     pub path: views::path::PathView,
     pub curves: views::curves::CurvesView,
+    /// The file dialog drawn in the window, while it is open.
+    pub file_dialog: Option<egui_file::FileDialog>,
 }
 
 fn quiet_plots_id() -> egui::Id {
@@ -162,7 +166,48 @@ pub fn app_ui(ui: &mut egui::Ui, views: &mut Views, cx: &mut Ctx<'_>) {
         Tab::Table => views.table.ui(ui, cx),
     });
     help_ui(ui, cx);
+    file_dialog_ui(ui, views, cx);
     drop_hint_ui(ui);
+}
+
+/// The file dialog drawn inside the window: used when the system's cannot be shown. It lists
+/// folders and CSV/TSV/text files, and takes a typed file name or path.
+fn file_dialog_ui(ui: &mut egui::Ui, views: &mut Views, cx: &mut Ctx<'_>) {
+    if std::mem::take(cx.open_in_window) {
+        let start = match &cx.settings.source {
+            crate::data::Source::File(p) => p.parent().map(std::path::Path::to_path_buf),
+            _ => None,
+        }
+        .or_else(|| std::env::current_dir().ok())
+        .unwrap_or_default();
+        let mut dialog = egui_file::FileDialog::open_file()
+            .initial_path(start)
+            .title("Open a CSV or TSV file")
+            // Ridgeline only ever reads the user's files: no renaming, no new folders.
+            .show_rename(false)
+            .show_new_folder(false)
+            .show_files_filter(Box::new(|p: &std::path::Path| {
+                p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+                    ["csv", "tsv", "tab", "txt"].contains(&e.to_ascii_lowercase().as_str())
+                })
+            }));
+        dialog.open();
+        views.file_dialog = Some(dialog);
+    }
+    let Some(dialog) = &mut views.file_dialog else {
+        return;
+    };
+    dialog.show(ui.ctx());
+    match dialog.state() {
+        egui_file::State::Selected => {
+            if let Some(path) = dialog.path() {
+                cx.commands.push(Command::OpenFile(path.to_path_buf()));
+            }
+            views.file_dialog = None;
+        }
+        egui_file::State::Cancelled | egui_file::State::Closed => views.file_dialog = None,
+        egui_file::State::Open => {}
+    }
 }
 
 /// The keys, as the help window lists them.

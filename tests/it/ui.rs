@@ -344,3 +344,57 @@ fn f1_shows_the_shortcuts_and_f2_f3_and_ctrl_digits_work() {
     h.run_steps(2);
     assert_eq!(h.state().settings.view.tab, ridgeline::app::Tab::Table);
 }
+
+#[test]
+fn without_a_native_dialog_open_uses_one_drawn_in_the_window_and_takes_a_typed_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("typed.csv");
+    std::fs::write(&file, "a,b,label\n1,2,x\n2,1,y\n3,3,x\n4,1,y\n").unwrap();
+    let mut h = harness(Startup::default());
+    settle(&mut h);
+    h.get_by_label("Open…").click();
+    // No xdg-desktop-portal here: the native dialog gives up at once, and the window's own
+    // file dialog opens instead.
+    let start = std::time::Instant::now();
+    while h
+        .query_by_label_contains("Open a CSV or TSV file")
+        .is_none()
+    {
+        h.step();
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(20),
+            "no dialog"
+        );
+    }
+    crate::common::save_screenshot(&mut h, "open-in-window");
+    // It only reads: nothing to rename files or make folders with.
+    assert!(h.query_by_label("Rename").is_none() && h.query_by_label("New Folder").is_none());
+    // Type the whole path into its path field (it starts at the working folder) and leave
+    // the field: the dialog opens what the path names.
+    let cwd = std::env::current_dir().unwrap().display().to_string();
+    h.get_all_by_role(Role::TextInput)
+        .find(|n| n.value().as_deref() == Some(cwd.as_str()))
+        .expect("the dialog's path field")
+        .focus();
+    h.run_steps(1);
+    for _ in 0..cwd.chars().count() {
+        h.key_press(egui::Key::Backspace);
+    }
+    h.run_steps(1);
+    let field = h
+        .get_all_by_role(Role::TextInput)
+        .find(|n| n.value().as_deref() == Some(""))
+        .expect("the emptied path field");
+    field.type_text(file.to_str().unwrap());
+    h.run_steps(2);
+    h.key_press(egui::Key::Tab);
+    h.run_steps(3);
+    settle(&mut h);
+    assert_eq!(h.state().settings.source, Source::File(file.clone()));
+    assert_eq!(crate::common::prepared(&h).dataset.n_rows(), 4);
+    assert!(
+        h.query_by_label_contains("Open a CSV or TSV file")
+            .is_none()
+    );
+}
