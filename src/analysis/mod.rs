@@ -11,4 +11,5 @@ pub mod live;
 pub mod loss;
 pub mod metrics;
 pub mod path;
+pub mod report;
 pub mod svm_path;

@@ -46,6 +46,7 @@ impl RidgelineApp {
             }
             Command::CancelCurve => self.rt.jobs.cancel_curve(self.settings.view.curve),
             Command::RestartCurve => self.rt.jobs.forget_curve(self.settings.view.curve),
+            Command::SavePng(path) => self.rt.png_request = Some(path),
             Command::Undo => self.undo(),
         }
     }

@@ -46,6 +46,8 @@ pub struct Runtime {
     no_native_dialog: bool,
     /// The UI is asked to open the in-window file dialog (it clears this when it does).
     pub open_in_window: bool,
+    /// A picture of the window to save (Export…).
+    png_request: Option<PathBuf>,
     undo: undo::Undo,
     screenshot: Option<screenshot::ScreenshotState>,
     /// Don't write settings on exit (screenshot runs and tests).
@@ -129,6 +131,9 @@ impl RidgelineApp {
             self.track_undo();
         }
         self.drive_screenshot(ctx);
+        if let Some(path) = self.rt.png_request.take() {
+            screenshot::save_window_png(ctx, path);
+        }
     }
 }
 

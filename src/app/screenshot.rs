@@ -60,6 +60,19 @@ impl RidgelineApp {
     }
 }
 
+/// Photograph the window at the next frame and save the picture (Export… → Window: PNG); the
+/// PNG is encoded and written on a thread of its own.
+pub fn save_window_png(ctx: &egui::Context, path: PathBuf) {
+    ctx.request_screenshot(move |image| {
+        let _ = crate::worker::io::run("ridgeline-save-png", move || {
+            if let Err(e) = save_png(&image, &path) {
+                eprintln!("error: could not save the window: {e}");
+            }
+        });
+    });
+    ctx.request_repaint();
+}
+
 /// Save an image of the window as PNG.
 pub fn save_png(image: &egui::ColorImage, path: &Path) -> Result<(), String> {
     let [w, h] = image.size;

@@ -107,6 +107,7 @@ impl RidgelineApp {
                 dialog: None,
                 no_native_dialog: false,
                 open_in_window: false,
+                png_request: None,
                 undo: Default::default(),
                 persist: screenshot.is_none(),
                 screenshot,

@@ -27,6 +27,8 @@ pub enum Command {
     CancelCurve,
     /// Compute the curve on screen again after it was cancelled.
     RestartCurve,
+    /// Save a picture of the window to this PNG.
+    SavePng(std::path::PathBuf),
     /// Undo the last change of settings.
     Undo,
 }

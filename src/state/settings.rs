@@ -84,6 +84,9 @@ pub struct ViewSettings {
     pub loss_log_y: bool,
     /// The F1 help window is open.
     pub show_help: bool,
+    /// The export window is open (not remembered).
+    #[serde(skip)]
+    pub show_export: bool,
     /// The side panels are hidden (for small windows).
     pub hide_data_panel: bool,
     pub hide_model_panel: bool,

@@ -62,6 +62,7 @@ pub fn figure_ui<R>(
             .y_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 5.0, 10.0]))
             .y_axis_formatter(move |mark, _| category(&names, mark.value));
     }
+    crate::ui::export::note_figure(ui.ctx(), fig);
     let shown = plot.show(ui, |plot_ui| {
         under(plot_ui);
         for item in &fig.items {

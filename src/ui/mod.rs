@@ -3,6 +3,7 @@
 //! [`Ctx`] (the settings, the computations' [`Shown`] results, a command sink) and the
 //! [`Views`], which keep what each view needs between frames (a texture, a marker drag).
 
+pub mod export;
 pub mod figure;
 pub mod panels;
 pub mod theme;
@@ -85,6 +86,7 @@ pub struct Views {
     pub curves: views::curves::CurvesView,
     /// The file dialog drawn in the window, while it is open.
     pub file_dialog: Option<egui_file::FileDialog>,
+    pub export: export::ExportState,
 }
 
 fn quiet_plots_id() -> egui::Id {
@@ -167,6 +169,7 @@ pub fn app_ui(ui: &mut egui::Ui, views: &mut Views, cx: &mut Ctx<'_>) {
     });
     help_ui(ui, cx);
     file_dialog_ui(ui, views, cx);
+    export::export_ui(ui, &mut views.export, cx);
     drop_hint_ui(ui);
 }
 
@@ -211,12 +214,16 @@ fn file_dialog_ui(ui: &mut egui::Ui, views: &mut Views, cx: &mut Ctx<'_>) {
 }
 
 /// The keys, as the help window lists them.
-const SHORTCUTS: [(&str, &str); 7] = [
+const SHORTCUTS: [(&str, &str); 8] = [
     ("F1", "this help"),
     ("Ctrl+O", "open a CSV or TSV file…"),
     (
         "Ctrl+Z",
         "undo the last change of data, columns, split or model",
+    ),
+    (
+        "Ctrl+E",
+        "export figures (SVG, CSV), the model (JSON), the window (PNG)…",
     ),
     (
         "Ctrl+1 … Ctrl+6",
@@ -236,6 +243,9 @@ fn shortcuts(ui: &mut egui::Ui, cx: &mut Ctx<'_>) {
     ui.input_mut(|i| {
         if i.consume_key(egui::Modifiers::NONE, egui::Key::F1) {
             view.show_help = !view.show_help;
+        }
+        if i.consume_key(egui::Modifiers::COMMAND, egui::Key::E) {
+            view.show_export = !view.show_export;
         }
         if i.consume_key(egui::Modifiers::NONE, egui::Key::F2) {
             view.hide_data_panel = !view.hide_data_panel;
@@ -310,6 +320,13 @@ fn top_bar_ui(ui: &mut egui::Ui, cx: &mut Ctx<'_>) {
                 toggle_ui(ui, &mut view.hide_model_panel, "Model ▸", "Show or hide the model panel (F3)");
             }
             toggle_ui(ui, &mut view.hide_data_panel, "◂ Data", "Show or hide the data panel (F2)");
+            if ui
+                .button("Export…")
+                .on_hover_text("Figures as SVG and CSV, the model as JSON, the window as PNG (Ctrl+E)")
+                .clicked()
+            {
+                cx.settings.view.show_export = !cx.settings.view.show_export;
+            }
             if ui.button("?").on_hover_text("Help and shortcuts (F1)").clicked() {
                 cx.settings.view.show_help = !cx.settings.view.show_help;
             }

@@ -5,6 +5,7 @@
 //! - [`dialog`]: the native file dialog, which blocks, on a thread of its own.
 
 pub mod dialog;
+pub mod io;
 pub mod lane;
 pub mod slot;
 

@@ -398,3 +398,94 @@ fn without_a_native_dialog_open_uses_one_drawn_in_the_window_and_takes_a_typed_p
             .is_none()
     );
 }
+
+#[test]
+fn export_writes_the_views_figures_and_the_model_into_the_chosen_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(Startup::default());
+    settle(&mut h);
+    h.get_by_label("Export…").click();
+    h.run_steps(2);
+    // Point the folder field at a fresh folder.
+    let default = h
+        .get_all_by_role(Role::TextInput)
+        .find(|n| n.value().is_some_and(|v| v.ends_with("ridgeline-exports")))
+        .expect("the folder field");
+    let typed = default.value().unwrap();
+    default.focus();
+    h.run_steps(1);
+    for _ in 0..typed.chars().count() {
+        h.key_press(egui::Key::Backspace);
+    }
+    h.run_steps(1);
+    let target = dir.path().join("out");
+    h.get_all_by_role(Role::TextInput)
+        .find(|n| n.value().as_deref() == Some(""))
+        .unwrap()
+        .type_text(target.to_str().unwrap());
+    h.run_steps(1);
+
+    let wait_for = |h: &mut Harness<'static, RidgelineApp>, n: usize| {
+        let start = std::time::Instant::now();
+        loop {
+            h.step();
+            let count = std::fs::read_dir(&target).map_or(0, |d| d.count());
+            if count >= n {
+                return;
+            }
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(20),
+                "no export"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    };
+    h.get_by_label("Figures: SVG + CSV").click();
+    wait_for(&mut h, 2);
+    let files: Vec<std::path::PathBuf> = std::fs::read_dir(&target)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    let csv = files
+        .iter()
+        .find(|p| p.extension().is_some_and(|e| e == "csv"))
+        .unwrap();
+    let svg = files
+        .iter()
+        .find(|p| p.extension().is_some_and(|e| e == "svg"))
+        .unwrap();
+    assert!(
+        csv.file_name()
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .starts_with("model-boundary-")
+    );
+    let text = std::fs::read_to_string(csv).unwrap();
+    assert_eq!(text.lines().next(), Some("series,kind,x,y"));
+    // Every drawn point of class 0, train and test: the 150 points of the upper moon.
+    let class0 = text
+        .lines()
+        .filter(|l| l.starts_with("class 0,point,") || l.starts_with("class 0 (test),point,"))
+        .count();
+    assert_eq!(class0, 150);
+    assert!(std::fs::read_to_string(svg).unwrap().starts_with("<svg"));
+
+    h.get_by_label("Fitted model: JSON").click();
+    wait_for(&mut h, 3);
+    let json = std::fs::read_dir(&target)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "json"))
+        .unwrap();
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(json).unwrap()).unwrap();
+    assert_eq!(v["n_train"], 224);
+    assert_eq!(v["features"], serde_json::json!(["x1", "x2"]));
+    let ridgeline::estimators::Fitted::Svm(m) = &h.state().model().unwrap().result.fitted else {
+        panic!("an SVM")
+    };
+    assert_eq!(v["n_support"], m.n_support());
+    h.step();
+    h.get_by_label_contains("wrote model-");
+}
