@@ -22,6 +22,8 @@ use crate::data::{Source, Table, Target, load_source};
 use crate::estimators::svm::{Gamma, Kernel};
 use crate::estimators::{Fitted, ModelKind, ModelSpec};
 use crate::progress::Progress;
+use crate::state::Session;
+use crate::state::settings::{MAX_CV_FOLDS, ModelSettings, Settings};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -390,6 +392,10 @@ fn inspect_json(loaded: &Loaded) -> Result<Value, CliError> {
 
 /// `ridgeline fit`: the model and its parameters.
 #[derive(Debug, Args, Clone)]
+#[command(
+    mut_arg("model", |a| a.required(false).required_unless_present("session")),
+    mut_arg("dataset", |a| a.required_unless_present_any(["data", "session"]))
+)]
 pub struct FitArgs {
     #[command(flatten)]
     pub data: DataArgs,
@@ -404,14 +410,30 @@ pub struct FitArgs {
     /// Fit on the raw features instead of z-scores.
     #[arg(long)]
     pub no_standardize: bool,
+    /// Also save what this fit used (the data source, a hash of the data, every setting) as a
+    /// session file, once the fit has succeeded.
+    #[arg(long, value_name = "FILE")]
+    pub save_session: Option<PathBuf>,
+    /// Fit as a saved session says: its data (checked against the saved hash) and settings.
+    /// Takes no data or model flags; `--cv K` may be added.
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with_all = [
+            "dataset", "data", "target", "task", "n", "noise", "seed", "model", "c", "kernel",
+            "gamma", "degree", "coef0", "tol", "alpha", "l1_ratio", "max_iter", "components",
+            "whiten", "test_size", "no_standardize", "save_session",
+        ]
+    )]
+    pub session: Option<PathBuf>,
 }
 
 /// The model and its parameters, shared by `fit` and `curve`.
 #[derive(Debug, Args, Clone)]
 pub struct ModelArgs {
-    /// The model.
-    #[arg(long, value_enum)]
-    pub model: ModelArg,
+    /// The model (required; an option only for `fit --session`, which takes the session's).
+    #[arg(long, value_enum, required = true)]
+    pub model: Option<ModelArg>,
     /// SVM: C; logistic: C = 1/alpha.
     #[arg(long)]
     pub c: Option<f64>,
@@ -448,10 +470,17 @@ pub struct ModelArgs {
 }
 
 impl ModelArgs {
+    /// `--model` (clap requires it wherever there is no session).
+    pub fn model(&self) -> Result<ModelArg, CliError> {
+        self.model
+            .ok_or_else(|| CliError("give --model M (or --session FILE)".into()))
+    }
+
     /// The estimator and its parameters, in scikit-learn's names, checked.
     pub fn spec(&self) -> Result<ModelSpec, CliError> {
         let mut spec = ModelSpec::default();
-        match self.model {
+        let model = self.model()?;
+        match model {
             ModelArg::Svm => {
                 spec.kind = ModelKind::Svm;
                 let p = &mut spec.svm;
@@ -499,14 +528,14 @@ impl ModelArgs {
                 if let Some(a) = self.alpha {
                     p.alpha = a;
                 }
-                p.l1_ratio = match (self.model.l1_ratio(), self.l1_ratio) {
+                p.l1_ratio = match (model.l1_ratio(), self.l1_ratio) {
                     (Some(fixed), None) => fixed,
                     (None, Some(r)) => r,
                     (None, None) => p.l1_ratio,
                     (Some(_), Some(_)) => {
                         return Err(CliError(format!(
                             "--l1-ratio is fixed for --model {}",
-                            self.model.name()
+                            model.name()
                         )));
                     }
                 };
@@ -566,16 +595,19 @@ fn report_json(v: &mut Value, ds: &Dataset, table: &Table) {
 }
 
 /// A held-out part that leaves no test row (or one, where R² needs two) is a mistake to say,
-/// not a silent fit without test metrics.
+/// not a silent fit without test metrics. `what` names where the share came from
+/// (`--test-size`, or a session's test share).
 fn check_test_rows(
-    test_size: Option<f64>,
+    what: &str,
+    test_size: f64,
     ds: &Dataset,
     kind: ModelKind,
     split: &crate::data::prep::Split,
 ) -> Result<(), CliError> {
-    let Some(f) = test_size.filter(|&f| f > 0.0) else {
+    let f = test_size;
+    if f <= 0.0 {
         return Ok(());
-    };
+    }
     // The split holds out round(f · size) rows of each stratum (a class, or every row for a
     // regression), keeping at least one in training.
     let strata: Vec<usize> = match &ds.target {
@@ -593,12 +625,12 @@ fn check_test_rows(
     if split.test.is_empty() {
         return Err(CliError(if largest < 2 {
             format!(
-                "--test-size {f} leaves no test row: every class has a single row{by_class}, \
+                "{what} {f} leaves no test row: every class has a single row{by_class}, \
                  which training needs"
             )
         } else {
             format!(
-                "--test-size {f} leaves no test row ({} rows{by_class}): use at least {}",
+                "{what} {f} leaves no test row ({} rows{by_class}): use at least {}",
                 ds.n_rows(),
                 round_up(0.5 / largest as f64)
             )
@@ -606,7 +638,7 @@ fn check_test_rows(
     }
     if split.test.len() == 1 && matches!(ds.target, Target::Values(_)) && kind.needs().is_some() {
         return Err(CliError(format!(
-            "--test-size {f} leaves 1 test row, and R² is not defined on one row: use at \
+            "{what} {f} leaves 1 test row, and R² is not defined on one row: use at \
              least {}",
             round_up(1.5 / ds.n_rows() as f64)
         )));
@@ -644,7 +676,24 @@ fn first_null(v: &Value, path: &str) -> Option<String> {
 }
 
 fn fit_json(args: &FitArgs) -> Result<Value, CliError> {
-    let v = fit_values(args)?;
+    let (v, session) = match &args.session {
+        Some(path) => (session_fit(path, args.cv)?, None),
+        None => {
+            let (settings, loaded) = fit_settings(args)?;
+            let v = fit_values(
+                &settings,
+                &loaded,
+                args.params.model()?.name(),
+                args.cv,
+                "--test-size",
+            )?;
+            let session = args
+                .save_session
+                .as_ref()
+                .map(|path| (path, Session::capture(&settings, &loaded.table)));
+            (v, session)
+        }
+    };
     // Never print a number that is not one.
     if let Some(at) = first_null(&v, "") {
         return Err(CliError(format!(
@@ -652,15 +701,126 @@ fn fit_json(args: &FitArgs) -> Result<Value, CliError> {
              out of the model's range; standardise the features or rescale the data"
         )));
     }
+    // Saved once the fit has succeeded: a session is a record of a fit that worked.
+    if let Some((path, session)) = session {
+        session.save(path)?;
+    }
     Ok(v)
 }
 
-fn fit_values(args: &FitArgs) -> Result<Value, CliError> {
+/// The settings `fit`'s flags stand for, as the window holds them (what `--save-session`
+/// saves), and the data read.
+fn fit_settings(args: &FitArgs) -> Result<(Settings, Loaded), CliError> {
     let spec = args.params.spec()?;
     let test_fraction = check_test_size(args.test_size)?;
-    let (loaded, ds, prep, split) =
-        load_and_split(&args.data, test_fraction, args.no_standardize, spec.kind)?;
-    check_test_rows(args.test_size, &ds, spec.kind, &split)?;
+    let source = args.data.source()?;
+    let loaded = args.data.load()?;
+    let settings = Settings {
+        source,
+        roles: loaded.roles.clone(),
+        prep: PrepSettings {
+            test_fraction,
+            seed: args.data.seed,
+            stratify: true,
+            standardize: !args.no_standardize,
+        },
+        model: ModelSettings {
+            spec,
+            fit_on: FitOn::AllFeatures,
+            cv_folds: args
+                .cv
+                .filter(|k| (2..=MAX_CV_FOLDS).contains(k))
+                .unwrap_or(ModelSettings::default().cv_folds),
+            pinned: None,
+        },
+        ..Settings::default()
+    };
+    Ok((settings, loaded))
+}
+
+/// `fit --session FILE`: the session's data, checked against its hash, fitted with its
+/// settings.
+fn session_fit(path: &std::path::Path, cv: Option<usize>) -> Result<Value, CliError> {
+    let session = Session::open(path)?;
+    let settings = session.to_settings();
+    let prep = &settings.prep;
+    if !(prep.test_fraction.is_finite() && (0.0..=0.9).contains(&prep.test_fraction)) {
+        return Err(CliError(format!(
+            "session file {}: the test share must be in [0, 0.9], got {}",
+            path.display(),
+            prep.test_fraction
+        )));
+    }
+    settings
+        .model
+        .spec
+        .validate()
+        .map_err(|e| CliError(format!("session file {}: {e}", path.display())))?;
+    let start = Instant::now();
+    let table = session.read_data(&Progress::new())?;
+    let load_ms = start.elapsed().as_secs_f64() * 1e3;
+    session.check_data(&table)?;
+    let loaded = Loaded {
+        table,
+        load_ms,
+        roles: settings.roles.clone(),
+    };
+    let name = model_name(&settings.model.spec);
+    fit_values(&settings, &loaded, name, cv, "the session's test share")
+}
+
+/// The command-line name of a model: an elastic net with l1_ratio 1 or 0 is `lasso` or
+/// `ridge`, as `--model lasso|ridge` makes it.
+fn model_name(spec: &ModelSpec) -> &'static str {
+    match spec.kind {
+        ModelKind::Svm => ModelArg::Svm.name(),
+        ModelKind::Logistic => ModelArg::Logistic.name(),
+        ModelKind::ElasticNet => match spec.elastic_net.l1_ratio {
+            1.0 => ModelArg::Lasso.name(),
+            0.0 => ModelArg::Ridge.name(),
+            _ => ModelArg::Elasticnet.name(),
+        },
+        ModelKind::Pca => ModelArg::Pca.name(),
+    }
+}
+
+/// Keep only the features at `axes` (the window's "fit on the shown pair").
+fn shown_pair(mut ds: Dataset, axes: (usize, usize)) -> Dataset {
+    let keep: Vec<usize> = if axes.0 == axes.1 {
+        vec![axes.0]
+    } else {
+        vec![axes.0, axes.1]
+    };
+    ds.x = ds.x.select(ndarray::Axis(1), &keep);
+    ds.feature_names = keep.iter().map(|&j| ds.feature_names[j].clone()).collect();
+    ds
+}
+
+/// Fit as `settings` say on the data read (`fit` from flags or from a session alike) and
+/// report it. `name` is the model's name in the output; `test_what` names where the test
+/// share came from, for messages.
+fn fit_values(
+    settings: &Settings,
+    loaded: &Loaded,
+    name: &str,
+    cv: Option<usize>,
+    test_what: &str,
+) -> Result<Value, CliError> {
+    let spec = &settings.model.spec;
+    let prep = settings.prep.clone();
+    let mut ds = dataset_for(loaded, spec.kind)?;
+    let split = split(&ds.target, &prep);
+    check_test_rows(test_what, prep.test_fraction, &ds, spec.kind, &split)?;
+    // As in the window: a regression's coefficients are about every feature.
+    if settings.model.fit_on == FitOn::ShownPair && spec.kind != ModelKind::ElasticNet {
+        let view = &settings.view;
+        let axes = crate::state::results::feature_axes(
+            &ds.feature_names,
+            view.x_feature.as_deref(),
+            view.y_feature.as_deref(),
+        );
+        ds = shown_pair(ds, axes);
+    }
     let request = LiveRequest {
         spec: spec.clone(),
         fit_on: FitOn::AllFeatures,
@@ -672,7 +832,7 @@ fn fit_values(args: &FitArgs) -> Result<Value, CliError> {
     let progress = Progress::new();
     let result = live::run(&ds, &split, &request, &progress)?;
     let mut v = json!({
-        "model": args.params.model.name(),
+        "model": name,
         "n_samples": split.train.len(),
         "n_features": ds.n_features(),
         "features": ds.feature_names,
@@ -738,13 +898,13 @@ fn fit_values(args: &FitArgs) -> Result<Value, CliError> {
         put(&mut v, "test_", test);
         v["n_test"] = json!(test.n);
     }
-    if let Some(k) = args.cv {
+    if let Some(k) = cv {
         let start = Instant::now();
         let cv = crate::analysis::cv::cross_validate(
             &ds,
-            &spec,
+            spec,
             k,
-            args.data.seed,
+            prep.seed,
             prep.standardize,
             &progress,
         )?;
@@ -1059,7 +1219,7 @@ fn curve_json(args: &CurveArgs) -> Result<Value, CliError> {
     let progress = Progress::new();
     let start = Instant::now();
     let mut v = json!({
-        "model": args.params.model.name(),
+        "model": args.params.model()?.name(),
         "n_samples": ds.n_rows(),
         "n_features": ds.n_features(),
         "load_ms": round3(loaded.load_ms),

@@ -7,6 +7,7 @@ pub use table::{Column, ColumnData, CsvFormat, Table};
 pub mod builtin;
 pub mod dataset;
 pub mod generate;
+pub mod hash;
 pub mod prep;
 
 pub use builtin::{Builtin, RealDataset};

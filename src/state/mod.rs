@@ -5,8 +5,10 @@
 
 pub mod command;
 pub mod results;
+pub mod session;
 pub mod settings;
 
 pub use command::Command;
 pub use results::{DataView, Level, ModelView, Prepared, Status};
+pub use session::Session;
 pub use settings::{DataRequest, ModelSettings, Settings, Tab, TableMode, ViewSettings};

@@ -48,16 +48,21 @@ impl Prepared {
     /// The two features of a model view's plane, named by `x` and `y`; by default the first
     /// two features.
     pub fn feature_axes(&self, x: Option<&str>, y: Option<&str>) -> (usize, usize) {
-        let names = &self.dataset.feature_names;
-        let find = |name: Option<&str>| name.and_then(|n| names.iter().position(|o| o == n));
-        let xa = find(x).unwrap_or(0);
-        let ya = find(y).unwrap_or(if names.len() > 1 {
-            usize::from(xa == 0)
-        } else {
-            0
-        });
-        (xa, ya)
+        feature_axes(&self.dataset.feature_names, x, y)
     }
+}
+
+/// The two features of a model view's plane among `names`, named by `x` and `y`; by default
+/// the first two features. (The window and `ridgeline fit --session` choose them alike.)
+pub fn feature_axes(names: &[String], x: Option<&str>, y: Option<&str>) -> (usize, usize) {
+    let find = |name: Option<&str>| name.and_then(|n| names.iter().position(|o| o == n));
+    let xa = find(x).unwrap_or(0);
+    let ya = find(y).unwrap_or(if names.len() > 1 {
+        usize::from(xa == 0)
+    } else {
+        0
+    });
+    (xa, ya)
 }
 
 /// The result of the data job: the table, its stats and the dataset the roles make of it.

@@ -16,6 +16,7 @@ mod metrics;
 mod path;
 mod pca;
 mod read_limits;
+mod session;
 mod svm;
 mod ui;
 mod ui_curves;
