@@ -20,7 +20,7 @@ use crate::data::generate::Generator;
 use crate::data::prep::{PrepSettings, split};
 use crate::data::{Source, Table, Target, load_source};
 use crate::estimators::svm::{Gamma, Kernel};
-use crate::estimators::{Fitted, ModelKind, ModelSpec};
+use crate::estimators::{ModelKind, ModelSpec};
 use crate::progress::Progress;
 use crate::state::Session;
 use crate::state::settings::{MAX_CV_FOLDS, ModelSettings, Settings};
@@ -844,58 +844,14 @@ fn fit_values(
     if let Target::Classes { names, .. } = &ds.target {
         v["classes"] = json!(names);
     }
-    match &result.fitted {
-        Fitted::Svm(m) => {
-            v["n_support"] = json!(m.n_support());
-            v["n_iter"] = json!(m.n_iter());
-            v["gamma"] = json!(m.gamma());
-        }
-        Fitted::Logistic(m) => {
-            v["coef"] = json!(
-                m.coef()
-                    .outer_iter()
-                    .map(|r| r.to_vec())
-                    .collect::<Vec<_>>()
-            );
-            v["intercept"] = json!(m.intercept().to_vec());
-            // linfa 0.8.1 does not report L-BFGS iterations; say whether it converged instead.
-            v["converged"] = json!(m.converged());
-            v["grad_norm"] = json!(m.grad_norm());
-        }
-        Fitted::ElasticNet(m) => {
-            v["coef"] = json!(m.coef().to_vec());
-            v["intercept"] = json!(m.intercept());
-            v["n_iter"] = json!(m.n_iter());
-            v["n_nonzero"] = json!(m.n_nonzero());
-        }
-        Fitted::Pca(m) => {
-            v["components"] = json!(
-                m.components()
-                    .outer_iter()
-                    .map(|r| r.to_vec())
-                    .collect::<Vec<_>>()
-            );
-            v["explained_variance"] = json!(m.explained_variance().to_vec());
-            v["explained_variance_ratio"] = json!(m.explained_variance_ratio().to_vec());
-            v["singular_values"] = json!(m.singular_values().to_vec());
-            v["mean"] = json!(m.mean().to_vec());
+    if let Value::Object(model) = crate::analysis::report::fitted_json(&result.fitted) {
+        for (key, value) in model {
+            v[key] = value;
         }
     }
-    let put = |v: &mut Value, prefix: &str, s: &live::Scores| {
-        for (key, value) in [
-            ("accuracy", s.accuracy),
-            ("log_loss", s.log_loss),
-            ("r2", s.r2),
-            ("mse", s.mse),
-        ] {
-            if let Some(x) = value {
-                v[format!("{prefix}{key}")] = json!(x);
-            }
-        }
-    };
-    put(&mut v, "", &result.train);
+    crate::analysis::report::put_scores(&mut v, "", &result.train);
     if let Some(test) = &result.test {
-        put(&mut v, "test_", test);
+        crate::analysis::report::put_scores(&mut v, "test_", test);
         v["n_test"] = json!(test.n);
     }
     if let Some(k) = cv {

@@ -47,6 +47,8 @@ impl RidgelineApp {
             Command::CancelCurve => self.rt.jobs.cancel_curve(self.settings.view.curve),
             Command::RestartCurve => self.rt.jobs.forget_curve(self.settings.view.curve),
             Command::SavePng(path) => self.rt.png_request = Some(path),
+            Command::SaveSession(path) => self.save_session(path),
+            Command::OpenSession(path) => self.open_session(path),
             Command::Undo => self.undo(),
         }
     }

@@ -12,6 +12,7 @@
 pub mod commands;
 pub mod computations;
 pub mod screenshot;
+pub mod session;
 pub mod startup;
 pub mod undo;
 
@@ -48,6 +49,10 @@ pub struct Runtime {
     pub open_in_window: bool,
     /// A picture of the window to save (Export…).
     png_request: Option<PathBuf>,
+    /// A session file being written or read.
+    session_io: Option<session::SessionIo>,
+    /// An opened session, waiting for its data to check the hash.
+    session_check: Option<crate::state::Session>,
     undo: undo::Undo,
     screenshot: Option<screenshot::ScreenshotState>,
     /// Don't write settings on exit (screenshot runs and tests).
@@ -122,7 +127,9 @@ impl RidgelineApp {
         for command in std::mem::take(&mut self.rt.commands) {
             self.apply(command);
         }
+        self.poll_session();
         self.poll_data();
+        self.check_session_data();
         self.want_data();
         self.rt.jobs.poll_model();
         let dragging = ctx.input(|i| i.pointer.any_down());

@@ -108,6 +108,8 @@ impl RidgelineApp {
                 no_native_dialog: false,
                 open_in_window: false,
                 png_request: None,
+                session_io: None,
+                session_check: None,
                 undo: Default::default(),
                 persist: screenshot.is_none(),
                 screenshot,

@@ -29,6 +29,10 @@ pub enum Command {
     RestartCurve,
     /// Save a picture of the window to this PNG.
     SavePng(std::path::PathBuf),
+    /// Save the settings and a hash of the data to this session file.
+    SaveSession(std::path::PathBuf),
+    /// Open a session file: its data, settings and view.
+    OpenSession(std::path::PathBuf),
     /// Undo the last change of settings.
     Undo,
 }

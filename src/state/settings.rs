@@ -87,6 +87,10 @@ pub struct ViewSettings {
     /// The export window is open (not remembered).
     #[serde(skip)]
     pub show_export: bool,
+    /// A session file dialog was asked for: `Some(true)` to save, `Some(false)` to open (not
+    /// remembered).
+    #[serde(skip)]
+    pub session_dialog: Option<bool>,
     /// The side panels are hidden (for small windows).
     pub hide_data_panel: bool,
     pub hide_model_panel: bool,

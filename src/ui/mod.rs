@@ -87,6 +87,8 @@ pub struct Views {
     /// The file dialog drawn in the window, while it is open.
     pub file_dialog: Option<egui_file::FileDialog>,
     pub export: export::ExportState,
+    /// The session file dialog while it is open, and whether it saves.
+    pub session_dialog: Option<(egui_file::FileDialog, bool)>,
 }
 
 fn quiet_plots_id() -> egui::Id {
@@ -170,7 +172,48 @@ pub fn app_ui(ui: &mut egui::Ui, views: &mut Views, cx: &mut Ctx<'_>) {
     help_ui(ui, cx);
     file_dialog_ui(ui, views, cx);
     export::export_ui(ui, &mut views.export, cx);
+    session_dialog_ui(ui, views, cx);
     drop_hint_ui(ui);
+}
+
+/// The session file dialog (drawn in the window): save or open a `.ridgeline.json` file.
+fn session_dialog_ui(ui: &mut egui::Ui, views: &mut Views, cx: &mut Ctx<'_>) {
+    if let Some(save) = cx.settings.view.session_dialog.take() {
+        let start = std::env::var_os("HOME")
+            .map(std::path::PathBuf::from)
+            .unwrap_or_default();
+        let mut dialog = if save {
+            egui_file::FileDialog::save_file()
+                .default_filename("session.ridgeline.json")
+                .title("Save the session")
+        } else {
+            egui_file::FileDialog::open_file().title("Open a session")
+        }
+        .initial_path(start)
+        .show_rename(false)
+        .show_new_folder(save);
+        dialog.open();
+        views.session_dialog = Some((dialog, save));
+    }
+    let Some((dialog, save)) = &mut views.session_dialog else {
+        return;
+    };
+    dialog.show(ui.ctx());
+    match dialog.state() {
+        egui_file::State::Selected => {
+            if let Some(path) = dialog.path() {
+                let path = path.to_path_buf();
+                cx.commands.push(if *save {
+                    Command::SaveSession(path)
+                } else {
+                    Command::OpenSession(path)
+                });
+            }
+            views.session_dialog = None;
+        }
+        egui_file::State::Cancelled | egui_file::State::Closed => views.session_dialog = None,
+        egui_file::State::Open => {}
+    }
 }
 
 /// The file dialog drawn inside the window: used when the system's cannot be shown. It lists
@@ -214,13 +257,14 @@ fn file_dialog_ui(ui: &mut egui::Ui, views: &mut Views, cx: &mut Ctx<'_>) {
 }
 
 /// The keys, as the help window lists them.
-const SHORTCUTS: [(&str, &str); 8] = [
+const SHORTCUTS: [(&str, &str); 9] = [
     ("F1", "this help"),
     ("Ctrl+O", "open a CSV or TSV file…"),
     (
         "Ctrl+Z",
         "undo the last change of data, columns, split or model",
     ),
+    ("Ctrl+S / Ctrl+Shift+O", "save / open a session…"),
     (
         "Ctrl+E",
         "export figures (SVG, CSV), the model (JSON), the window (PNG)…",
@@ -243,6 +287,15 @@ fn shortcuts(ui: &mut egui::Ui, cx: &mut Ctx<'_>) {
     ui.input_mut(|i| {
         if i.consume_key(egui::Modifiers::NONE, egui::Key::F1) {
             view.show_help = !view.show_help;
+        }
+        if i.consume_key(egui::Modifiers::COMMAND, egui::Key::S) {
+            view.session_dialog = Some(true);
+        }
+        if i.consume_key(
+            egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
+            egui::Key::O,
+        ) {
+            view.session_dialog = Some(false);
         }
         if i.consume_key(egui::Modifiers::COMMAND, egui::Key::E) {
             view.show_export = !view.show_export;
@@ -320,6 +373,24 @@ fn top_bar_ui(ui: &mut egui::Ui, cx: &mut Ctx<'_>) {
                 toggle_ui(ui, &mut view.hide_model_panel, "Model ▸", "Show or hide the model panel (F3)");
             }
             toggle_ui(ui, &mut view.hide_data_panel, "◂ Data", "Show or hide the data panel (F2)");
+            ui.menu_button("Session", |ui| {
+                if ui
+                    .button("Save session…")
+                    .on_hover_text("The data source, a hash of the data, every setting and the view, in one file (Ctrl+S)")
+                    .clicked()
+                {
+                    cx.settings.view.session_dialog = Some(true);
+                    ui.close();
+                }
+                if ui
+                    .button("Open session…")
+                    .on_hover_text("Back to a saved session: the same data, settings and numbers (Ctrl+Shift+O)")
+                    .clicked()
+                {
+                    cx.settings.view.session_dialog = Some(false);
+                    ui.close();
+                }
+            });
             if ui
                 .button("Export…")
                 .on_hover_text("Figures as SVG and CSV, the model as JSON, the window as PNG (Ctrl+E)")

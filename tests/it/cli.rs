@@ -775,9 +775,10 @@ fn fit_on_a_1e300_copy_gives_the_unscaled_answers_or_one_line() {
                 numbers(&json(&ridgeline(&args(data))), "", &mut got);
                 assert_eq!(got.len(), reference.len(), "{dataset} {model}");
                 for ((key, a), (_, b)) in got.iter().zip(&reference) {
-                    // Timings differ, and so may the solvers' step counts (10^300 is not a
-                    // power of two: the z-scores differ in their last bits).
-                    if key.ends_with("_ms") || key.ends_with("n_iter") {
+                    // Timings differ, and so may the solvers' step counts and the SVM's ρ,
+                    // which SMO pins down only to its tol (10^300 is not a power of two: the
+                    // z-scores differ in their last bits).
+                    if key.ends_with("_ms") || key.ends_with("n_iter") || key.contains("rho") {
                         continue;
                     }
                     assert!(

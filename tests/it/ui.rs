@@ -489,3 +489,96 @@ fn export_writes_the_views_figures_and_the_model_into_the_chosen_folder() {
     h.step();
     h.get_by_label_contains("wrote model-");
 }
+
+#[test]
+fn a_session_saved_from_the_window_opens_to_the_same_settings_and_checks_its_data() {
+    use ridgeline::app::Command;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("d.csv");
+    std::fs::write(
+        &data,
+        "a,b,label\n1,2,x\n2,1,y\n3,3,x\n4,1,y\n5,5,x\n6,2,y\n",
+    )
+    .unwrap();
+    let session = dir.path().join("s.ridgeline.json");
+    let mut h = harness(Startup::default());
+    settle(&mut h);
+    // Ctrl+S asks where to save, in a dialog drawn in the window.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
+    h.run_steps(3);
+    h.get_by_label_contains("Save the session");
+    h.get_by_label("Cancel").click();
+    h.run_steps(2);
+
+    // A file, a C and a split of our own; then save (what the dialog sends).
+    h.state_mut()
+        .rt
+        .commands
+        .push(Command::OpenFile(data.clone()));
+    settle(&mut h);
+    h.state_mut().settings.model.spec.svm.c = 10.0;
+    h.state_mut().settings.prep.test_fraction = 0.5;
+    settle(&mut h);
+    h.state_mut()
+        .rt
+        .commands
+        .push(Command::SaveSession(session.clone()));
+    let wait = |h: &mut Harness<'static, RidgelineApp>, text: &str| {
+        let start = std::time::Instant::now();
+        while !h
+            .state()
+            .rt
+            .status
+            .as_ref()
+            .is_some_and(|s| s.text.contains(text))
+        {
+            h.step();
+            std::thread::sleep(std::time::Duration::from_millis(5));
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(30),
+                "waiting for {text:?}"
+            );
+        }
+    };
+    wait(&mut h, "session saved");
+    assert!(session.exists());
+
+    // Elsewhere: another dataset and C. Opening the session brings back its data and settings.
+    h.state_mut()
+        .rt
+        .commands
+        .push(Command::OpenBuiltin(Builtin::generated(Generator::Xor)));
+    h.state_mut().settings.model.spec.svm.c = 0.5;
+    settle(&mut h);
+    h.state_mut()
+        .rt
+        .commands
+        .push(Command::OpenSession(session.clone()));
+    wait(&mut h, "the data matches the session");
+    settle(&mut h);
+    assert_eq!(h.state().settings.source, Source::File(data.clone()));
+    assert_eq!(h.state().settings.model.spec.svm.c, 10.0);
+    assert_eq!(h.state().settings.prep.test_fraction, 0.5);
+    assert_eq!(crate::common::prepared(&h).dataset.n_rows(), 6);
+
+    // The data file changed since: opening says so.
+    std::fs::write(
+        &data,
+        "a,b,label\n1,2,x\n2,1,y\n3,3,x\n4,1,y\n5,5,x\n6,9,y\n",
+    )
+    .unwrap();
+    h.state_mut()
+        .rt
+        .commands
+        .push(Command::OpenBuiltin(Builtin::generated(Generator::Xor)));
+    settle(&mut h);
+    h.state_mut()
+        .rt
+        .commands
+        .push(Command::OpenSession(session));
+    wait(&mut h, "the data has changed since the session was saved");
+    assert_eq!(
+        h.state().rt.status.as_ref().unwrap().level,
+        ridgeline::app::Level::Warning
+    );
+}
