@@ -205,7 +205,14 @@ impl RidgelineApp {
                 self.revert_source();
             }
             Err(e) => {
-                self.set_status(Level::Error, e.to_string());
+                let text = e.to_string();
+                // Nothing on screen yet (a bad file at start-up): the default data comes next,
+                // and its message must not hide why.
+                if self.data().is_none() {
+                    self.rt.startup_notice =
+                        Some(format!("{text}: opened the default dataset instead"));
+                }
+                self.set_status(Level::Error, text);
                 self.revert_source();
             }
         }

@@ -59,7 +59,7 @@ pub fn data_markers(
             let names = (0..BINS)
                 .map(|b| {
                     format!(
-                        "{} {}–{}",
+                        "{} {} to {}",
                         ds.target_name,
                         fmt_num(lo + width * b as f64),
                         fmt_num(lo + width * (b + 1) as f64)
@@ -155,6 +155,12 @@ pub fn boundary_figure(view: &ModelView) -> Figure {
         fig.push(Item::Markers(m));
     }
     if !r.support_rows.is_empty() {
+        // Rings small enough that hundreds of them leave the map readable.
+        let radius = match r.support_rows.len() {
+            0..=100 => 6.0,
+            101..=400 => 4.5,
+            _ => 3.5,
+        };
         fig.push(Item::Markers(Markers {
             name: format!("support vectors ({})", r.support_rows.len()),
             points: r
@@ -163,7 +169,7 @@ pub fn boundary_figure(view: &ModelView) -> Figure {
                 .map(|&i| [p.dataset.x[[i, xa]], p.dataset.x[[i, ya]]])
                 .collect(),
             tone: Tone::Support,
-            radius: 6.0,
+            radius,
             filled: false,
         }));
     }

@@ -582,3 +582,49 @@ fn a_session_saved_from_the_window_opens_to_the_same_settings_and_checks_its_dat
         ridgeline::app::Level::Warning
     );
 }
+
+#[test]
+fn a_bad_file_at_start_up_is_said_and_the_default_data_opens() {
+    let missing = std::path::PathBuf::from("/nonexistent/ridgeline/none.csv");
+    let mut h = harness(Startup {
+        source: Some(Source::File(missing)),
+        ..Default::default()
+    });
+    settle(&mut h);
+    let status = h.state().rt.status.clone().expect("a message");
+    assert!(status.level >= ridgeline::app::Level::Warning);
+    assert!(
+        status
+            .text
+            .contains("none.csv: no such file: opened the default dataset instead"),
+        "{}",
+        status.text
+    );
+    // The window goes on with the default data rather than nothing.
+    assert_eq!(h.state().settings.source, Source::default());
+    assert_eq!(crate::common::prepared(&h).dataset.n_rows(), 300);
+    h.get_by_label_contains("none.csv");
+}
+
+#[test]
+fn a_numeric_targets_bins_read_as_ranges() {
+    let mut s = Settings {
+        source: Source::Builtin(Builtin::Real(ridgeline::data::RealDataset::Diabetes)),
+        ..Default::default()
+    };
+    s.view.tab = ridgeline::app::Tab::Scatter;
+    let mut h = crate::common::harness(
+        Startup {
+            restored: Some(s),
+            ..Default::default()
+        },
+        egui::vec2(1280.0, 800.0),
+    );
+    settle(&mut h);
+    // Eight bins of progression from 25 to 346: the first runs from 25 to 65.125.
+    assert!(
+        h.get_all_by_label_contains("progression 25 to 65.125")
+            .count()
+            >= 1
+    );
+}

@@ -37,22 +37,29 @@ impl View for PcaView {
             figure_ui(&mut cols[0], &scree, plot, |_| {}, |_| {});
             cols[1].label("Covariance of z (training rows): diagonal, λᵢ on the diagonal");
             if let Some(cov) = &view.result.z_covariance {
-                egui::Grid::new("z_cov")
-                    .striped(true)
+                // Scrolls both ways: 50 components make a 50 × 50 table.
+                egui::ScrollArea::both()
+                    .id_salt("z_cov_scroll")
                     .show(&mut cols[1], |ui| {
-                        for r in 0..cov.nrows() {
-                            for c in 0..cov.ncols() {
-                                let v = cov[[r, c]];
-                                let text = if r == c {
-                                    RichText::new(fmt_num(v)).strong()
-                                } else {
-                                    RichText::new(fmt_num(if v.abs() < 1e-12 { 0.0 } else { v }))
+                        egui::Grid::new("z_cov").striped(true).show(ui, |ui| {
+                            for r in 0..cov.nrows() {
+                                for c in 0..cov.ncols() {
+                                    let v = cov[[r, c]];
+                                    let text = if r == c {
+                                        RichText::new(fmt_num(v)).strong()
+                                    } else {
+                                        RichText::new(fmt_num(if v.abs() < 1e-12 {
+                                            0.0
+                                        } else {
+                                            v
+                                        }))
                                         .weak()
-                                };
-                                ui.label(text);
+                                    };
+                                    ui.label(text);
+                                }
+                                ui.end_row();
                             }
-                            ui.end_row();
-                        }
+                        });
                     });
             }
         });
