@@ -254,6 +254,20 @@ pub fn run_native(args: GuiArgs) -> Result<(), String> {
             .with_drag_and_drop(true),
         ..Default::default()
     };
+    // `--fresh` and `--screenshot` runs use a throwaway storage folder: nothing saved is read
+    // (not even the window's size and place, so screenshots come out the same whatever ran
+    // before) and nothing saved is written over.
+    let options = if args.fresh || args.screenshot.is_some() {
+        eframe::NativeOptions {
+            persistence_path: Some(
+                std::env::temp_dir().join(format!("ridgeline-fresh-{}", std::process::id())),
+            ),
+            persist_window: false,
+            ..options
+        }
+    } else {
+        options
+    };
     eframe::run_native(
         "ridgeline",
         options,

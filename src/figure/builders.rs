@@ -295,20 +295,46 @@ pub fn pca_figures(view: &ModelView) -> Option<(Figure, Figure)> {
     let z = r.projection.as_ref()?;
     let (xa, ya) = view.axes;
     let names = &p.dataset.feature_names;
+    // Drawn in the space PCA was fitted in: standardised features, when they were (in raw
+    // units a wide-ranged column squeezes the others into a strip, and the axes with them).
+    let position = |f: usize| r.features.iter().position(|&g| g == f);
+    let standardised =
+        !(r.scaler.std.iter().all(|&s| s == 1.0) && r.scaler.mean.iter().all(|&m| m == 0.0));
+    let to_fitted = |f: usize, v: f64| match position(f) {
+        Some(k) if standardised => (v - r.scaler.mean[k]) / r.scaler.std[k],
+        _ => v,
+    };
+    let label = |f: usize| {
+        if standardised && position(f).is_some() {
+            format!("{} (z-score)", names[f])
+        } else {
+            names[f].clone()
+        }
+    };
     let mut axes = Figure::new(
         "pca_axes",
-        "Principal axes over the data (half-length √λᵢ)",
-        Axis::new(names[xa].clone()),
-        Axis::new(names[ya].clone()),
+        if standardised {
+            "Principal axes over the standardised data (half-length √λᵢ)"
+        } else {
+            "Principal axes over the data (half-length √λᵢ)"
+        },
+        Axis::new(label(xa)),
+        Axis::new(label(ya)),
     );
     axes.equal_aspect = true;
-    for m in data_markers(p, xa, ya, 2.5, 2.5) {
+    for mut m in data_markers(p, xa, ya, 2.5, 2.5) {
+        for pt in &mut m.points {
+            *pt = [to_fitted(xa, pt[0]), to_fitted(ya, pt[1])];
+        }
         axes.push(Item::Markers(m));
     }
     for (k, seg) in r.axis_segments.iter().enumerate() {
         axes.push(Item::Line(Line {
             name: format!("PC{}", k + 1),
-            points: vec![seg.from, seg.to],
+            points: vec![
+                [to_fitted(xa, seg.from[0]), to_fitted(ya, seg.from[1])],
+                [to_fitted(xa, seg.to[0]), to_fitted(ya, seg.to[1])],
+            ],
             tone: if k == 0 { Tone::Boundary } else { Tone::Margin },
             width: if k == 0 { 3.0 } else { 2.0 },
             dashed: false,
@@ -316,9 +342,14 @@ pub fn pca_figures(view: &ModelView) -> Option<(Figure, Figure)> {
     }
     let k = z.ncols();
     let at = |i: usize| [z[[i, 0]], if k > 1 { z[[i, 1]] } else { 0.0 }];
+    let whitened = view.spec.pca.whiten;
     let mut projection = Figure::new(
         "pca_projection",
-        "Projection z = (x − μ)V",
+        if whitened {
+            "Whitened projection zᵢ/√λᵢ: unit variance in every component"
+        } else {
+            "Projection z = (x − μ)V"
+        },
         Axis::new("z₁"),
         Axis::new(if k > 1 { "z₂" } else { "" }),
     );

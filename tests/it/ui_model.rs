@@ -328,3 +328,32 @@ fn while_a_slow_refit_runs_the_last_picture_is_greyed_and_says_so() {
     h.get_by_label("plot: boundary");
     h.get_by_label_contains("from earlier settings");
 }
+
+#[test]
+fn pca_axes_are_drawn_in_the_standardised_space_it_was_fitted_in() {
+    use ridgeline::figure::Item;
+    use ridgeline::figure::builders::pca_figures;
+    let mut h = harness(Startup {
+        source: Some(Source::Builtin(Builtin::Real(RealDataset::WineQuality))),
+        model: Some(ModelKind::Pca),
+        all_features: true,
+        ..Default::default()
+    });
+    settle(&mut h);
+    let (axes, _) = pca_figures(h.state().model().unwrap()).unwrap();
+    assert_eq!(axes.x.label, "fixed acidity (z-score)");
+    // Standardised with the training rows' mean: the axes cross at the origin, the mean.
+    let Some(Item::Line(pc1)) = axes.item("PC1") else {
+        panic!("a PC1 axis")
+    };
+    let mid = [
+        (pc1.points[0][0] + pc1.points[1][0]) / 2.0,
+        (pc1.points[0][1] + pc1.points[1][1]) / 2.0,
+    ];
+    assert!(mid[0].abs() < 1e-9 && mid[1].abs() < 1e-9, "{mid:?}");
+    assert!(
+        h.get_all_by_label_contains("over the standardised data")
+            .count()
+            >= 1
+    );
+}

@@ -23,7 +23,7 @@ fn source_ui(ui: &mut egui::Ui, cx: &mut Ctx<'_>) {
     let current = cx.settings.source.label();
     egui::ComboBox::from_label("Dataset")
         .selected_text(&current)
-        .width(170.0)
+        .width((ui.available_width() - 70.0).clamp(100.0, 170.0))
         .show_ui(ui, |ui| {
             for r in RealDataset::ALL {
                 if ui
@@ -129,7 +129,7 @@ fn columns_ui(ui: &mut egui::Ui, cx: &mut Ctx<'_>) {
     let roles = &mut cx.settings.roles;
     egui::ComboBox::from_label("Target")
         .selected_text(&target_name)
-        .width(170.0)
+        .width((ui.available_width() - 70.0).clamp(100.0, 170.0))
         .show_ui(ui, |ui| {
             egui::ScrollArea::vertical().max_height(300.0).show_rows(
                 ui,

@@ -55,7 +55,7 @@ impl View for BoundaryView {
         }
         let fig = boundary_figure(&view);
         let tex = texture.as_ref().map(|t| t.id());
-        let plot = crate::ui::plot(ui, &fig.id);
+        let plot = crate::ui::plot(ui, &fig.id).height((ui.available_height() - 30.0).max(120.0));
         figure_ui(
             ui,
             &fig,
@@ -80,5 +80,67 @@ impl View for BoundaryView {
             },
             |_| {},
         );
+        if let Some(map) = &view.result.map {
+            colour_bar_ui(ui, map, view.prepared.dataset.target.class_names());
+        }
     }
+}
+
+/// The map's values at a position `t` in `[0, 1]` along the colour bar.
+type ShadeAt = Box<dyn Fn(f64) -> Vec<f64>>;
+
+/// What the shading means: a bar from one class to the other through the undecided middle
+/// (probability, or decision value f(x)), or for several classes their colours.
+fn colour_bar_ui(ui: &mut egui::Ui, map: &crate::analysis::live::DecisionMap, classes: &[String]) {
+    let k = map.values.ncols();
+    let probability = map.kind == MapKind::Probability;
+    ui.horizontal_wrapped(|ui| {
+        let (label, left, right, value): (&str, String, String, ShadeAt) =
+            match (probability, k) {
+                (true, 2) => (
+                    "shading: P —",
+                    classes.first().cloned().unwrap_or_default(),
+                    classes.get(1).cloned().unwrap_or_default(),
+                    Box::new(|t| vec![1.0 - t, t]),
+                ),
+                (false, 1) => (
+                    "shading: f(x) —",
+                    "−3".to_string(),
+                    "+3".to_string(),
+                    Box::new(|t| vec![6.0 * t - 3.0]),
+                ),
+                _ => {
+                    ui.label(
+                        egui::RichText::new(
+                            "shading: the winning class's colour, stronger where the model is surer:",
+                        )
+                        .weak(),
+                    );
+                    for (c, name) in classes.iter().enumerate() {
+                        ui.label(egui::RichText::new("■").color(theme::class_color(c)));
+                        ui.label(egui::RichText::new(name).small());
+                    }
+                    return;
+                }
+            };
+        ui.label(egui::RichText::new(label).weak());
+        ui.label(egui::RichText::new(left).small());
+        let (rect, response) =
+            ui.allocate_exact_size(egui::vec2(160.0, 14.0), egui::Sense::hover());
+        let steps = 64;
+        for i in 0..steps {
+            let t = (i as f64 + 0.5) / steps as f64;
+            let x0 = rect.left() + rect.width() * i as f32 / steps as f32;
+            let x1 = rect.left() + rect.width() * (i + 1) as f32 / steps as f32;
+            let cell = egui::Rect::from_min_max(egui::pos2(x0, rect.top()), egui::pos2(x1, rect.bottom()));
+            ui.painter()
+                .rect_filled(cell, 0.0, theme::map_color(&value(t), probability));
+        }
+        response.on_hover_text(if probability {
+            "The more probable class's colour, stronger the surer the model; white line p = ½"
+        } else {
+            "Class 1's colour where f > 0, class 0's where f < 0, stronger as |f| grows (tanh); white line f = 0, dashed f = ±1"
+        });
+        ui.label(egui::RichText::new(right).small());
+    });
 }
