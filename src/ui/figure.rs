@@ -41,7 +41,7 @@ pub fn figure_ui<R>(
     for &v in &fig.x.include {
         plot = plot.include_x(to_plot(&fig.x, v));
     }
-    // Decades on log axes; 1-5-10 steps on linear ones, so every axis gets several labels.
+    // Decades on log axes; 1-2-5 label steps chosen by width on linear ones.
     if fig.x.log {
         plot = plot
             .x_grid_spacer(egui_plot::log_grid_spacer(10))
@@ -85,49 +85,68 @@ pub fn figure_ui<R>(
     shown
 }
 
-/// Grid marks at multiples of 1 and 5 × 10ᵏ (egui_plot's default has only powers of ten, which
-/// leaves an axis spanning less than two decades with one or two labels). The steps nest (each
-/// divides the next), so the labels of a coarser step never crowd in between a finer step's.
-/// Each mark's step is the largest of the candidate steps it is a multiple of, so coarser marks
-/// are drawn (and labelled) more strongly.
-pub fn nice_grid_spacer(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
+/// Grid marks for a linear axis whose tick labels need `label_px` points between them
+/// (egui_plot paints a label only when its step is wider than 60 points on x, 20 on y).
+/// The labelled step is the smallest of 1, 2, 5 × 10ᵏ that is wide enough, so every axis
+/// has several labels and none crowd; finer unlabelled lines divide it (nested, so a coarse
+/// label never falls between finer ones). egui_plot's default has powers of ten only, which
+/// leaves an axis spanning less than two decades with one or two labels.
+fn nice_marks(input: egui_plot::GridInput, label_px: f64) -> Vec<egui_plot::GridMark> {
     let (min, max) = input.bounds;
     let base = input.base_step_size;
     if !(min.is_finite() && max.is_finite() && base.is_finite() && base > 0.0 && max > min) {
         return Vec::new();
     }
-    let mut steps = Vec::with_capacity(4);
-    let mut e = base.log10().floor() as i32 - 1;
-    while steps.len() < 4 {
-        for m in [1.0, 5.0] {
-            let s = m * 10f64.powi(e);
-            if s >= base && steps.len() < 4 {
-                steps.push(s);
-            }
+    // egui_plot's base step is 8 points (its default minimum grid spacing).
+    let points_per_unit = 8.0 / base;
+    let wanted = label_px / points_per_unit;
+    let mut e = wanted.log10().floor() as i32;
+    let label = loop {
+        let found = [1.0, 2.0, 5.0]
+            .into_iter()
+            .map(|m| m * 10f64.powi(e))
+            .find(|s| *s >= wanted);
+        if let Some(s) = found {
+            break s;
         }
         e += 1;
-    }
-    let finest = steps[0];
-    let (first, last) = ((min / finest).ceil(), (max / finest).floor());
+    };
+    // The finer lines: a fifth (of a 1 or 5 step) or a half (of a 2 step).
+    let mantissa = label / 10f64.powi(label.log10().floor() as i32);
+    let minor = if (mantissa - 2.0).abs() < 1e-9 {
+        label / 2.0
+    } else {
+        label / 5.0
+    };
+    let fine = if minor >= base { minor } else { label };
+    let (first, last) = ((min / fine).ceil(), (max / fine).floor());
     if !(last - first).is_finite() || last - first > 10_000.0 {
         return Vec::new();
     }
     let mut marks = Vec::new();
     let mut i = first;
     while i <= last {
-        let value = i * finest;
-        let step_size = steps[1..]
-            .iter()
-            .copied()
-            .filter(|s| {
-                let r = value / s;
-                (r - r.round()).abs() < 1e-6
-            })
-            .fold(finest, f64::max);
+        let value = i * fine;
+        let r = value / label;
+        let step_size = if (r - r.round()).abs() < 1e-6 {
+            label
+        } else {
+            fine
+        };
         marks.push(egui_plot::GridMark { value, step_size });
         i += 1.0;
     }
     marks
+}
+
+/// [`nice_marks`] for a horizontal axis (labels need about 60 points).
+pub fn nice_x_spacer(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
+    nice_marks(input, 64.0)
+}
+
+/// [`nice_marks`] for a vertical axis (labels need about 20 points).
+pub fn nice_y_spacer(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
+    nice_marks(input, 24.0)
 }
 
 /// Draw `fig` in a plot that does not pan: a press or a drag in it picks the x under the
@@ -473,27 +492,27 @@ mod tests {
     use crate::figure::{Line, Tone};
 
     #[test]
-    fn the_grid_steps_nest_by_one_and_five() {
-        // 0..15 with a finest allowed step of 0.3: steps 0.5, 1, 5, 10.
-        let marks = nice_grid_spacer(egui_plot::GridInput {
+    fn labels_get_the_smallest_one_two_five_step_that_fits() {
+        // 0..15 over 600 points: 40 points per unit (base step = 8 points = 0.2 units).
+        let input = || egui_plot::GridInput {
             bounds: (0.0, 15.0),
-            base_step_size: 0.3,
-        });
-        assert_eq!(marks.len(), 31);
-        let step_of = |v: f64| {
-            marks
-                .iter()
-                .find(|m| (m.value - v).abs() < 1e-12)
-                .unwrap()
-                .step_size
+            base_step_size: 0.2,
         };
-        assert_eq!(step_of(0.5), 0.5);
-        assert_eq!(step_of(3.0), 1.0);
-        assert_eq!(step_of(4.0), 1.0);
-        assert_eq!(step_of(5.0), 5.0);
-        assert_eq!(step_of(10.0), 10.0);
+        // x labels need 64 points: 1.6 units, so every 2; lines every 1 between them.
+        let x = nice_x_spacer(input());
+        let labelled: Vec<f64> = x
+            .iter()
+            .filter(|m| m.step_size == 2.0)
+            .map(|m| m.value)
+            .collect();
+        assert_eq!(labelled, vec![0.0, 2.0, 4.0, 6.0, 8.0, 10.0, 12.0, 14.0]);
+        assert!(x.iter().all(|m| m.step_size == 2.0 || m.step_size == 1.0));
+        // y labels need 24 points: 0.6 units, so every 1; lines every 0.2.
+        let y = nice_y_spacer(input());
+        assert_eq!(y.iter().filter(|m| m.step_size == 1.0).count(), 16);
+        assert_eq!(y.len(), 76);
         assert!(
-            nice_grid_spacer(egui_plot::GridInput {
+            nice_x_spacer(egui_plot::GridInput {
                 bounds: (1.0, f64::NAN),
                 base_step_size: 0.1,
             })

@@ -102,8 +102,8 @@ pub fn plot<'a>(ui: &egui::Ui, id: &str) -> egui_plot::Plot<'a> {
         .ctx()
         .data(|d| d.get_temp::<bool>(quiet_plots_id()).unwrap_or(false));
     egui_plot::Plot::new(id)
-        .x_grid_spacer(figure::nice_grid_spacer)
-        .y_grid_spacer(figure::nice_grid_spacer)
+        .x_grid_spacer(figure::nice_x_spacer)
+        .y_grid_spacer(figure::nice_y_spacer)
         // egui_plot's own tick format assumes power-of-ten steps (0.5 would read "0").
         .x_axis_formatter(|mark, _| fmt_num(mark.value))
         .y_axis_formatter(|mark, _| fmt_num(mark.value))
