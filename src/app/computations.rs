@@ -254,7 +254,18 @@ impl RidgelineApp {
         let data = self.rt.jobs.data.shown().generation;
         let view = &self.settings.view;
         let axes = prepared.feature_axes(view.x_feature.as_deref(), view.y_feature.as_deref());
-        let spec = self.settings.model.spec.clone();
+        let mut spec = self.settings.model.spec.clone();
+        // PCA keeps at most as many components as the features it is fitted on and the
+        // training rows allow (the setting itself stays as the user left it).
+        if spec.kind == ModelKind::Pca {
+            let fitted = match self.settings.model.fit_on {
+                FitOn::AllFeatures => prepared.dataset.n_features(),
+                FitOn::ShownPair if axes.0 != axes.1 => 2,
+                FitOn::ShownPair => 1,
+            };
+            let most = fitted.min(prepared.split.train.len()).max(1);
+            spec.pca.n_components = spec.pca.n_components.clamp(1, most);
+        }
         Some((
             prepared,
             data,
@@ -302,8 +313,9 @@ impl RidgelineApp {
             request: request.clone(),
         };
         let for_loss = Arc::clone(&prepared);
+        let asked = self.settings.model.spec.clone();
         self.rt.jobs.model.want(key, move || {
-            move |job: &Job<()>| model_job(prepared, request, job)
+            move |job: &Job<()>| model_job(prepared, request, asked, job)
         });
         if self.settings.view.tab == Tab::Path {
             self.want_path(&for_loss, data, &fine_request);
@@ -650,6 +662,7 @@ pub fn data_job(
 pub fn model_job(
     prepared: Arc<Prepared>,
     request: LiveRequest,
+    asked: crate::estimators::ModelSpec,
     job: &Job<()>,
 ) -> Result<ModelView, JobError> {
     let axes = request.axes;
@@ -668,6 +681,7 @@ pub fn model_job(
         axes,
         result,
         spec: request.spec,
+        asked,
         coarse,
     })
 }

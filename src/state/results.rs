@@ -86,6 +86,9 @@ pub struct ModelView {
     pub result: LiveResult,
     /// The estimator and parameters it was fitted with.
     pub spec: crate::estimators::ModelSpec,
+    /// The settings' estimator and parameters it was fitted for (`spec` may differ: PCA's
+    /// components are capped by the data).
+    pub asked: crate::estimators::ModelSpec,
     /// Made with the coarse grid while dragging.
     pub coarse: bool,
 }

@@ -357,3 +357,48 @@ fn pca_axes_are_drawn_in_the_standardised_space_it_was_fitted_in() {
             >= 1
     );
 }
+
+#[test]
+fn undo_after_a_switch_to_narrower_data_brings_back_every_component() {
+    use ridgeline::app::{Command, Settings};
+    let mut s = Settings {
+        source: Source::Builtin(Builtin::Real(RealDataset::Iris)),
+        ..Default::default()
+    };
+    s.model.spec.kind = ModelKind::Pca;
+    s.model.spec.pca.n_components = 4;
+    s.model.fit_on = ridgeline::analysis::live::FitOn::AllFeatures;
+    let mut h = harness(Startup {
+        restored: Some(s),
+        ..Default::default()
+    });
+    settle(&mut h);
+    let components = |h: &Harness<'static, RidgelineApp>| match &fitted(h) {
+        Fitted::Pca(m) => m.explained_variance().len(),
+        _ => panic!("PCA"),
+    };
+    assert_eq!(components(&h), 4);
+    // Two moons have 2 features: 2 components are fitted, and the setting stays 4.
+    h.state_mut()
+        .rt
+        .commands
+        .push(Command::OpenBuiltin(Builtin::generated(
+            ridgeline::data::generate::Generator::Moons,
+        )));
+    settle(&mut h);
+    assert_eq!(components(&h), 2);
+    assert_eq!(h.state().settings.model.spec.pca.n_components, 4);
+    // Undo: iris and its 4 components again, for real.
+    h.get_by_label("Undo").click();
+    h.step();
+    settle(&mut h);
+    assert_eq!(
+        h.state().settings.source,
+        Source::Builtin(Builtin::Real(RealDataset::Iris))
+    );
+    assert_eq!(components(&h), 4);
+    assert!(
+        !h.state().can_undo(),
+        "nothing left to undo: the undo made no new change"
+    );
+}

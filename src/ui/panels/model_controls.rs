@@ -165,9 +165,16 @@ pub fn model_controls_ui(ui: &mut egui::Ui, cx: &mut Ctx<'_>) {
         ModelKind::Pca => {
             let p = &mut spec.pca;
             let max = n_features.max(1);
-            p.n_components = p.n_components.clamp(1, max);
-            ui.add(egui::Slider::new(&mut p.n_components, 1..=max).text("n_components"))
-                .on_hover_text(COMPONENTS_TIP);
+            // Shown within this data's range, but written back only when the hand moves it: a
+            // clamp written here would be a change of its own (and would undo an Undo).
+            let mut k = p.n_components.clamp(1, max);
+            if ui
+                .add(egui::Slider::new(&mut k, 1..=max).text("n_components"))
+                .on_hover_text(COMPONENTS_TIP)
+                .changed()
+            {
+                p.n_components = k;
+            }
             ui.checkbox(&mut p.whiten, "whiten")
                 .on_hover_text(WHITEN_TIP);
         }

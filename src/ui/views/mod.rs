@@ -99,7 +99,7 @@ pub fn shown_as(view: &crate::state::ModelView, cx: &Ctx<'_>) -> Showing {
         .is_some_and(|p| std::sync::Arc::ptr_eq(&p, &view.prepared));
     if view.spec.kind != cx.settings.model.spec.kind || !same_data {
         Showing::Other
-    } else if view.spec == cx.settings.model.spec && same_data && cx.param_error.is_none() {
+    } else if view.asked == cx.settings.model.spec && same_data && cx.param_error.is_none() {
         // (Only the map's resolution may differ: coarse while dragging, refined after.)
         Showing::Current
     } else {
