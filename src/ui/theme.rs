@@ -22,8 +22,18 @@ pub fn class_color(k: usize) -> Color32 {
     CLASS_COLORS[k % CLASS_COLORS.len()]
 }
 
-/// A perceptually ordered ramp (viridis, 5 stops) for continuous values, `t` in `[0, 1]`.
+/// A perceptually ordered ramp (viridis, 5 stops) for continuous values, `t` in `[0, 1]`. It
+/// starts a fifth of the way into viridis: its darkest purple vanishes on the dark background.
 pub fn ramp(t: f64) -> Color32 {
+    let t = if t.is_finite() {
+        t.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    viridis(0.2 + 0.8 * t)
+}
+
+fn viridis(t: f64) -> Color32 {
     const STOPS: [(u8, u8, u8); 5] = [
         (68, 1, 84),
         (59, 82, 139),
