@@ -204,8 +204,9 @@ pub fn fit_elastic_net(
 
     let dataset = DatasetBase::new(xc, yc);
     let fitted = LinfaElasticNet::<f64>::new()
-        .penalty(p.alpha)
-        .l1_ratio(p.l1_ratio)
+        // `abs`: linfa refuses a penalty of −0 ("invalid penalty -0"), which validate accepts.
+        .penalty(p.alpha.abs())
+        .l1_ratio(p.l1_ratio.abs())
         .max_iterations(p.max_iter)
         .tolerance(p.tol)
         .with_intercept(false)
