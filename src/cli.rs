@@ -528,7 +528,8 @@ impl ModelArgs {
                     (None, Some(c)) => {
                         if !(c.is_finite() && c > 0.0) {
                             return Err(CliError(format!(
-                                "--c must be a finite number > 0, got {c}"
+                                "--c must be a finite number > 0, got {}",
+                                crate::error::Num(c)
                             )));
                         }
                         p.alpha = 1.0 / c;
@@ -773,7 +774,7 @@ fn session_fit(
         return Err(CliError(format!(
             "session file {}: the test share must be in [0, 0.9], got {}",
             path.display(),
-            prep.test_fraction
+            crate::error::Num(prep.test_fraction)
         )));
     }
     settings
@@ -997,7 +998,8 @@ fn load_and_split(
 fn check_test_size(test_size: Option<f64>) -> Result<f64, CliError> {
     match test_size {
         Some(f) if !(f.is_finite() && (0.0..=0.9).contains(&f)) => Err(CliError(format!(
-            "--test-size must be in [0, 0.9], got {f}"
+            "--test-size must be in [0, 0.9], got {}",
+            crate::error::Num(f)
         ))),
         f => Ok(f.unwrap_or(0.0)),
     }

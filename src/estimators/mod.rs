@@ -16,7 +16,8 @@ pub(crate) fn check_tol(tol: f64) -> Result<(), Error> {
         Ok(())
     } else {
         Err(Error::Param(format!(
-            "tol must be a finite number > 0, got {tol}"
+            "tol must be a finite number > 0, got {}",
+            crate::error::Num(tol)
         )))
     }
 }

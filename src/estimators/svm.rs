@@ -85,13 +85,19 @@ impl SvmParams {
     pub fn validate(&self) -> Result<(), Error> {
         let bad = |m: String| Err(Error::Param(m));
         if !(self.c.is_finite() && self.c > 0.0) {
-            return bad(format!("C must be a finite number > 0 (got {})", self.c));
+            return bad(format!(
+                "C must be a finite number > 0 (got {})",
+                crate::error::Num(self.c)
+            ));
         }
         if let Gamma::Value(g) = self.gamma
             && self.kernel != Kernel::Linear
             && !(g.is_finite() && g > 0.0)
         {
-            return bad(format!("gamma must be a finite number > 0 (got {g})"));
+            return bad(format!(
+                "gamma must be a finite number > 0 (got {})",
+                crate::error::Num(g)
+            ));
         }
         if self.kernel != Kernel::Poly {
             return super::check_tol(self.tol);
@@ -105,7 +111,7 @@ impl SvmParams {
         if !self.coef0.is_finite() {
             return bad(format!(
                 "coef0 must be a finite number (got {})",
-                self.coef0
+                crate::error::Num(self.coef0)
             ));
         }
         super::check_tol(self.tol)

@@ -291,6 +291,14 @@ fn command() -> impl Strategy<Value = Vec<String>> {
     prop_oneof![1 => inspect, 3 => fit, 2 => path, 2 => curve]
 }
 
+/// The longest run of consecutive digits (and '.') in `text`.
+fn longest_digit_run(text: &str) -> usize {
+    text.split(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .map(str::len)
+        .max()
+        .unwrap_or(0)
+}
+
 fn check(args: &[String]) -> Result<(), TestCaseError> {
     let Some(run) = run_guarded(args, TIMEOUT) else {
         return Err(TestCaseError::fail(format!(
@@ -323,6 +331,12 @@ fn check(args: &[String]) -> Result<(), TestCaseError> {
         Some(2) => {
             let lines = run.stderr.trim_end().lines().count();
             prop_assert_eq!(lines, 1, "{:?}: {}", args, run.stderr);
+            // Found by this test: numbers in messages were printed with up to 330 digits.
+            prop_assert!(
+                longest_digit_run(&run.stderr) <= 25,
+                "a number too long to read: {}",
+                run.stderr
+            );
             prop_assert!(run.stdout.is_empty(), "{:?}: {}", args, run.stdout);
         }
         other => {
