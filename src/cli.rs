@@ -1179,6 +1179,15 @@ pub struct CurveArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = FormatArg::Json)]
     pub format: FormatArg,
+    /// Wall-clock budget of the whole curve, in seconds: SVM fits still running then stop
+    /// unconverged, and `notes` says so.
+    #[arg(
+        long,
+        value_name = "SECS",
+        value_parser = parse_time_limit,
+        default_value = "60"
+    )]
+    pub time_limit: std::time::Duration,
 }
 
 fn curve_json(args: &CurveArgs) -> Result<Value, CliError> {
@@ -1212,7 +1221,7 @@ fn curve_json(args: &CurveArgs) -> Result<Value, CliError> {
         seed: args.data.seed,
         standardize: !args.no_standardize,
     };
-    let progress = Progress::new();
+    let progress = Progress::with_time_limit(args.time_limit);
     let start = Instant::now();
     let mut v = json!({
         "model": args.params.model()?.name(),
@@ -1223,7 +1232,7 @@ fn curve_json(args: &CurveArgs) -> Result<Value, CliError> {
         "seed": args.data.seed,
         "standardized": settings.standardize,
     });
-    let (bands, metric, error_metric, notes) = match args.kind {
+    let (bands, metric, error_metric, mut notes) = match args.kind {
         CurveKind::Validation => {
             let param = args.param.unwrap_or(Param::C);
             let values = match &args.values {
@@ -1276,6 +1285,12 @@ fn curve_json(args: &CurveArgs) -> Result<Value, CliError> {
     v["error_metric"] = json!(error_metric);
     v["train_error_mean"] = json!(train_error.mean);
     v["cv_error_mean"] = json!(cv_error.mean);
+    if spec.kind == ModelKind::Svm && progress.out_of_time() {
+        notes.push(format!(
+            "the time limit ({} s) was reached: SVM fits still running then stopped unconverged",
+            args.time_limit.as_secs_f64()
+        ));
+    }
     v["notes"] = json!(notes);
     v["curve_ms"] = json!(round3(start.elapsed().as_secs_f64() * 1e3));
     Ok(v)

@@ -287,7 +287,17 @@ fn command() -> impl Strategy<Value = Vec<String>> {
             let class = kind_of(&m);
             (Just(m), Just(k), data(class), flags(&[("cv", 1)], 0.3))
         })
-        .prop_map(|(m, k, d, f)| [vec!["curve".into()], m, k, d, f].concat());
+        .prop_map(|(m, k, d, f)| {
+            [
+                vec!["curve".into()],
+                m,
+                k,
+                d,
+                f,
+                vec!["--time-limit=5".into()],
+            ]
+            .concat()
+        });
     prop_oneof![1 => inspect, 3 => fit, 2 => path, 2 => curve]
 }
 
@@ -446,4 +456,38 @@ fn max_iter_is_bounded() {
     let r = run("18446744073709551615", "logistic", "iris");
     assert_eq!(r.code, Some(2));
     assert_eq!(r.stderr.trim_end().lines().count(), 1, "{}", r.stderr);
+}
+
+/// `curve` with an SVM whose C makes SMO crawl: bounded by `--time-limit`, said in `notes`.
+#[test]
+fn curve_stops_on_its_time_limit_and_says_so() {
+    let args: Vec<String> = [
+        "curve",
+        "--dataset",
+        "moons",
+        "--n",
+        "1000",
+        "--model",
+        "svm",
+        "--kernel",
+        "linear",
+        "--kind",
+        "validation",
+        "--param",
+        "c",
+        "--values",
+        "1,1e12",
+        "--cv",
+        "2",
+        "--time-limit",
+        "1",
+    ]
+    .map(String::from)
+    .to_vec();
+    let run = run_guarded(&args, Duration::from_secs(20)).expect("ended on its time limit");
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let v: Value = serde_json::from_str(&run.stdout).unwrap();
+    let notes = v["notes"].to_string();
+    assert!(notes.contains("time limit (1 s) was reached"), "{notes}");
+    assert_eq!(v["values"].as_array().unwrap().len(), 2);
 }
