@@ -197,6 +197,17 @@ fn parse_gamma(s: &str) -> Result<Gamma, String> {
         .map_err(|_| format!("must be a number or 'scale', got '{s}'"))
 }
 
+/// `--time-limit SECS`: a finite number of seconds > 0.
+fn parse_time_limit(s: &str) -> Result<std::time::Duration, String> {
+    let secs: f64 = s
+        .parse()
+        .map_err(|_| format!("must be a number of seconds, got '{s}'"))?;
+    if !(secs.is_finite() && secs > 0.0) {
+        return Err(format!("must be a finite number of seconds > 0, got {s}"));
+    }
+    std::time::Duration::try_from_secs_f64(secs).map_err(|e| format!("{e}: {s}"))
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// List the built-in datasets.
@@ -414,6 +425,15 @@ pub struct FitArgs {
     /// session file, once the fit has succeeded.
     #[arg(long, value_name = "FILE")]
     pub save_session: Option<PathBuf>,
+    /// Wall-clock budget of the SVM fit (and, again, of its cross-validation), in seconds: a
+    /// fit still running then stops and is reported with `"converged": false`.
+    #[arg(
+        long,
+        value_name = "SECS",
+        value_parser = parse_time_limit,
+        default_value = "60"
+    )]
+    pub time_limit: std::time::Duration,
     /// Fit as a saved session says: its data (checked against the saved hash) and settings.
     /// Takes no data or model flags; `--cv K` may be added.
     #[arg(
@@ -508,7 +528,8 @@ impl ModelArgs {
                     (None, Some(c)) => {
                         if !(c.is_finite() && c > 0.0) {
                             return Err(CliError(format!(
-                                "--c must be a finite number > 0, got {c}"
+                                "--c must be a finite number > 0, got {}",
+                                crate::error::Num(c)
                             )));
                         }
                         p.alpha = 1.0 / c;
@@ -677,7 +698,7 @@ fn first_null(v: &Value, path: &str) -> Option<String> {
 
 fn fit_json(args: &FitArgs) -> Result<Value, CliError> {
     let (v, session) = match &args.session {
-        Some(path) => (session_fit(path, args.cv)?, None),
+        Some(path) => (session_fit(path, args.cv, args.time_limit)?, None),
         None => {
             let (settings, loaded) = fit_settings(args)?;
             let v = fit_values(
@@ -685,6 +706,7 @@ fn fit_json(args: &FitArgs) -> Result<Value, CliError> {
                 &loaded,
                 args.params.model()?.name(),
                 args.cv,
+                args.time_limit,
                 "--test-size",
             )?;
             let session = args
@@ -740,7 +762,11 @@ fn fit_settings(args: &FitArgs) -> Result<(Settings, Loaded), CliError> {
 
 /// `fit --session FILE`: the session's data, checked against its hash, fitted with its
 /// settings.
-fn session_fit(path: &std::path::Path, cv: Option<usize>) -> Result<Value, CliError> {
+fn session_fit(
+    path: &std::path::Path,
+    cv: Option<usize>,
+    time_limit: std::time::Duration,
+) -> Result<Value, CliError> {
     let session = Session::open(path)?;
     let settings = session.to_settings();
     let prep = &settings.prep;
@@ -748,7 +774,7 @@ fn session_fit(path: &std::path::Path, cv: Option<usize>) -> Result<Value, CliEr
         return Err(CliError(format!(
             "session file {}: the test share must be in [0, 0.9], got {}",
             path.display(),
-            prep.test_fraction
+            crate::error::Num(prep.test_fraction)
         )));
     }
     settings
@@ -766,7 +792,14 @@ fn session_fit(path: &std::path::Path, cv: Option<usize>) -> Result<Value, CliEr
         roles: settings.roles.clone(),
     };
     let name = model_name(&settings.model.spec);
-    fit_values(&settings, &loaded, name, cv, "the session's test share")
+    fit_values(
+        &settings,
+        &loaded,
+        name,
+        cv,
+        time_limit,
+        "the session's test share",
+    )
 }
 
 /// The command-line name of a model: an elastic net with l1_ratio 1 or 0 is `lasso` or
@@ -798,12 +831,14 @@ fn shown_pair(mut ds: Dataset, axes: (usize, usize)) -> Dataset {
 
 /// Fit as `settings` say on the data read (`fit` from flags or from a session alike) and
 /// report it. `name` is the model's name in the output; `test_what` names where the test
-/// share came from, for messages.
+/// share came from, for messages. An SVM fit still running after `time_limit` stops where it
+/// is, unconverged; so does one of its CV folds after another `time_limit`.
 fn fit_values(
     settings: &Settings,
     loaded: &Loaded,
     name: &str,
     cv: Option<usize>,
+    time_limit: std::time::Duration,
     test_what: &str,
 ) -> Result<Value, CliError> {
     let spec = &settings.model.spec;
@@ -829,8 +864,12 @@ fn fit_values(
         standardize: prep.standardize,
         max_svm_rows: None,
     };
-    let progress = Progress::new();
-    let result = live::run(&ds, &split, &request, &progress)?;
+    let result = live::run(
+        &ds,
+        &split,
+        &request,
+        &Progress::with_time_limit(time_limit),
+    )?;
     let mut v = json!({
         "model": name,
         "n_samples": split.train.len(),
@@ -862,7 +901,7 @@ fn fit_values(
             k,
             prep.seed,
             prep.standardize,
-            &progress,
+            &Progress::with_time_limit(time_limit),
         )?;
         v["cv_ms"] = json!(round3(start.elapsed().as_secs_f64() * 1e3));
         v["cv"] = json!(cv);
@@ -959,7 +998,8 @@ fn load_and_split(
 fn check_test_size(test_size: Option<f64>) -> Result<f64, CliError> {
     match test_size {
         Some(f) if !(f.is_finite() && (0.0..=0.9).contains(&f)) => Err(CliError(format!(
-            "--test-size must be in [0, 0.9], got {f}"
+            "--test-size must be in [0, 0.9], got {}",
+            crate::error::Num(f)
         ))),
         f => Ok(f.unwrap_or(0.0)),
     }
@@ -1139,6 +1179,15 @@ pub struct CurveArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = FormatArg::Json)]
     pub format: FormatArg,
+    /// Wall-clock budget of the whole curve, in seconds: SVM fits still running then stop
+    /// unconverged, and `notes` says so.
+    #[arg(
+        long,
+        value_name = "SECS",
+        value_parser = parse_time_limit,
+        default_value = "60"
+    )]
+    pub time_limit: std::time::Duration,
 }
 
 fn curve_json(args: &CurveArgs) -> Result<Value, CliError> {
@@ -1172,7 +1221,7 @@ fn curve_json(args: &CurveArgs) -> Result<Value, CliError> {
         seed: args.data.seed,
         standardize: !args.no_standardize,
     };
-    let progress = Progress::new();
+    let progress = Progress::with_time_limit(args.time_limit);
     let start = Instant::now();
     let mut v = json!({
         "model": args.params.model()?.name(),
@@ -1183,7 +1232,7 @@ fn curve_json(args: &CurveArgs) -> Result<Value, CliError> {
         "seed": args.data.seed,
         "standardized": settings.standardize,
     });
-    let (bands, metric, error_metric, notes) = match args.kind {
+    let (bands, metric, error_metric, mut notes) = match args.kind {
         CurveKind::Validation => {
             let param = args.param.unwrap_or(Param::C);
             let values = match &args.values {
@@ -1236,6 +1285,12 @@ fn curve_json(args: &CurveArgs) -> Result<Value, CliError> {
     v["error_metric"] = json!(error_metric);
     v["train_error_mean"] = json!(train_error.mean);
     v["cv_error_mean"] = json!(cv_error.mean);
+    if spec.kind == ModelKind::Svm && progress.out_of_time() {
+        notes.push(format!(
+            "the time limit ({} s) was reached: SVM fits still running then stopped unconverged",
+            args.time_limit.as_secs_f64()
+        ));
+    }
     v["notes"] = json!(notes);
     v["curve_ms"] = json!(round3(start.elapsed().as_secs_f64() * 1e3));
     Ok(v)

@@ -82,3 +82,36 @@ mod tests {
         );
     }
 }
+
+/// A number as a message shows it: as Rust prints it, or in exponent form when that would be
+/// long (`1e308`, not 309 digits; `-1e-300`, not 300 zeros).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Num(pub f64);
+
+impl std::fmt::Display for Num {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let plain = self.0.to_string();
+        if plain.len() > 20 {
+            write!(f, "{:e}", self.0)
+        } else {
+            f.write_str(&plain)
+        }
+    }
+}
+
+#[cfg(test)]
+mod num_tests {
+    use super::Num;
+
+    #[test]
+    fn long_numbers_are_shown_with_an_exponent() {
+        assert_eq!(Num(1e308).to_string(), "1e308");
+        assert_eq!(Num(-2.5e-300).to_string(), "-2.5e-300");
+        assert!(Num(f64::MIN_POSITIVE / 2.0).to_string().len() < 30);
+        assert_eq!(Num(0.25).to_string(), "0.25");
+        assert_eq!(Num(-0.0).to_string(), "-0");
+        assert_eq!(Num(f64::NAN).to_string(), "NaN");
+        assert_eq!(Num(f64::NEG_INFINITY).to_string(), "-inf");
+        assert_eq!(Num(1234567.0).to_string(), "1234567");
+    }
+}

@@ -6,6 +6,7 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 #[derive(Debug, Default)]
 pub struct Progress {
@@ -13,6 +14,9 @@ pub struct Progress {
     total: AtomicU64,
     /// Shared with every [`Progress::child`].
     cancelled: Arc<AtomicBool>,
+    /// A wall-clock budget (shared with every child): solvers that can stop early with a
+    /// usable, unconverged result (the SVM) stop once it has passed; see [`Self::out_of_time`].
+    deadline: Option<Instant>,
 }
 
 /// Returned by a job that noticed [`Progress::is_cancelled`].
@@ -23,6 +27,21 @@ pub struct Cancelled;
 impl Progress {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A progress whose solvers stop, unconverged, once `limit` has passed from now. A limit
+    /// too large to represent means no limit.
+    pub fn with_time_limit(limit: Duration) -> Self {
+        Self {
+            deadline: Instant::now().checked_add(limit),
+            ..Self::default()
+        }
+    }
+
+    /// `true` once the time limit given to [`Self::with_time_limit`] has passed (never without
+    /// one). Not a cancellation: the job stops where it is and returns what it has.
+    pub fn out_of_time(&self) -> bool {
+        self.deadline.is_some_and(|d| Instant::now() >= d)
     }
 
     pub fn set_total(&self, total: u64) {
@@ -63,6 +82,7 @@ impl Progress {
             done: AtomicU64::new(0),
             total: AtomicU64::new(0),
             cancelled: Arc::clone(&self.cancelled),
+            deadline: self.deadline,
         }
     }
 
@@ -112,5 +132,17 @@ mod tests {
         p.cancel();
         assert_eq!(c.check(), Err(Cancelled));
         assert!(p.child().is_cancelled());
+    }
+
+    #[test]
+    fn a_time_limit_passes_and_is_shared_with_children() {
+        assert!(!Progress::new().out_of_time());
+        assert!(!Progress::with_time_limit(Duration::from_secs(3600)).out_of_time());
+        assert!(!Progress::with_time_limit(Duration::MAX).out_of_time());
+        let p = Progress::with_time_limit(Duration::ZERO);
+        assert!(p.out_of_time());
+        assert!(p.child().out_of_time());
+        // Out of time is not cancelled.
+        assert!(p.check().is_ok());
     }
 }

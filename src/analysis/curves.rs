@@ -159,14 +159,16 @@ impl Param {
         self.check(spec)?;
         if !value.is_finite() {
             return Err(Error::Param(format!(
-                "{} must be a finite number, got {value}",
-                self.name()
+                "{} must be a finite number, got {}",
+                self.name(),
+                crate::error::Num(value)
             )));
         }
         if self.is_integer() && (value.fract() != 0.0 || !(0.0..=1e6).contains(&value)) {
             return Err(Error::Param(format!(
-                "{} must be a whole number, got {value}",
-                self.name()
+                "{} must be a whole number, got {}",
+                self.name(),
+                crate::error::Num(value)
             )));
         }
         match (self, spec.kind) {
@@ -174,7 +176,8 @@ impl Param {
             (Param::C, _) => {
                 if value <= 0.0 {
                     return Err(Error::Param(format!(
-                        "C must be a finite number > 0 (C = 1/alpha), got {value}"
+                        "C must be a finite number > 0 (C = 1/alpha), got {}",
+                        crate::error::Num(value)
                     )));
                 }
                 spec.logistic.alpha = 1.0 / value;
@@ -405,7 +408,8 @@ pub fn learning_curve(
         .find(|f| !(f.is_finite() && **f > 0.0 && **f <= 1.0))
     {
         return Err(Error::Param(format!(
-            "training-set fractions must be in (0, 1], got {f}"
+            "training-set fractions must be in (0, 1], got {}",
+            crate::error::Num(*f)
         )));
     }
     let k = cv.folds;

@@ -148,7 +148,10 @@ impl PathRequest {
         if let PathModel::ElasticNet { l1_ratio } = self.model
             && !(0.0..=1.0).contains(&l1_ratio)
         {
-            return bad(format!("l1_ratio must be between 0 and 1, got {l1_ratio}"));
+            return bad(format!(
+                "l1_ratio must be between 0 and 1, got {}",
+                crate::error::Num(l1_ratio)
+            ));
         }
         match &self.grid {
             AlphaGrid::Auto { n_alphas, eps } => {
@@ -159,7 +162,8 @@ impl PathRequest {
                 }
                 if !(*eps > 0.0 && *eps < 1.0) {
                     return bad(format!(
-                        "eps must be between 0 and 1 (exclusive), got {eps}"
+                        "eps must be between 0 and 1 (exclusive), got {}",
+                        crate::error::Num(*eps)
                     ));
                 }
             }
@@ -171,7 +175,10 @@ impl PathRequest {
                     ));
                 }
                 if let Some(v) = a.iter().find(|v| !(v.is_finite() && **v >= 0.0)) {
-                    return bad(format!("alphas must be finite numbers >= 0, got {v}"));
+                    return bad(format!(
+                        "alphas must be finite numbers >= 0, got {}",
+                        crate::error::Num(*v)
+                    ));
                 }
             }
         }

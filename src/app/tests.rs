@@ -245,3 +245,331 @@ fn pca_takes_a_target_no_classifier_could_learn() {
         "target 'kind' has a single class: classification needs at least 2"
     );
 }
+
+/// Random settings (every numeric field reachable, with NaN, ±∞, negative and huge values) and
+/// random or corrupted stored text, through start-up: nothing panics, every value is in range
+/// afterwards, and whatever was reset is said in the status line.
+mod startup_props {
+    use super::*;
+    use crate::data::builtin::{Builtin, MAX_GENERATED, RealDataset};
+    use crate::data::generate::Generator;
+    use crate::estimators::svm::{Gamma, Kernel};
+    use crate::state::settings::{MAX_CV_FOLDS, MAX_RECENT};
+    use proptest::prelude::*;
+
+    fn float() -> impl Strategy<Value = f64> {
+        prop_oneof![
+            3 => 0.0f64..2.0,
+            1 => -10.0f64..10.0,
+            1 => any::<f64>(),
+            1 => prop::sample::select(vec![
+                f64::NAN, f64::INFINITY, f64::NEG_INFINITY, -1.0, 0.0, -0.0, 1e308, 5e-324,
+                f64::MAX, f64::MIN,
+            ]),
+        ]
+    }
+
+    fn size() -> impl Strategy<Value = usize> {
+        prop_oneof![
+            4 => 0usize..400,
+            1 => prop::sample::select(vec![0, 1, 19, 21, 1000, MAX_GENERATED + 1, usize::MAX]),
+        ]
+    }
+
+    fn source() -> impl Strategy<Value = Source> {
+        let generators = vec![
+            Generator::Blobs,
+            Generator::Moons,
+            Generator::Circles,
+            Generator::Xor,
+            Generator::Spiral,
+            Generator::Curve,
+        ];
+        prop_oneof![
+            4 => (prop::sample::select(generators), size(), float(), any::<u64>()).prop_map(
+                |(kind, n, noise, seed)| Source::Builtin(Builtin::Generated {
+                    kind,
+                    n,
+                    noise,
+                    seed
+                })
+            ),
+            1 => prop::sample::select(vec![
+                RealDataset::Iris,
+                RealDataset::Diabetes,
+                RealDataset::WineQuality
+            ])
+            .prop_map(|d| Source::Builtin(Builtin::Real(d))),
+            1 => Just(Source::File("/nonexistent/ridgeline-props/gone.csv".into())),
+        ]
+    }
+
+    fn settings() -> impl Strategy<Value = Settings> {
+        (
+            source(),
+            (float(), any::<u64>(), any::<bool>(), any::<bool>()),
+            (
+                prop::sample::select(vec![
+                    ModelKind::Svm,
+                    ModelKind::Logistic,
+                    ModelKind::ElasticNet,
+                    ModelKind::Pca,
+                ]),
+                (
+                    float(),
+                    float(),
+                    any::<u32>(),
+                    float(),
+                    float(),
+                    any::<bool>(),
+                ),
+                (float(), any::<u64>(), float()),
+                (float(), float(), any::<u32>(), float()),
+                (size(), any::<bool>()),
+            ),
+            (size(), any::<bool>(), size(), size(), size()),
+        )
+            .prop_map(
+                |(source, prep, model, (cv, pin, recent, first_column, path_output))| {
+                    let mut s = Settings {
+                        source,
+                        ..Default::default()
+                    };
+                    (
+                        s.prep.test_fraction,
+                        s.prep.seed,
+                        s.prep.stratify,
+                        s.prep.standardize,
+                    ) = prep;
+                    let (kind, svm, logistic, enet, pca) = model;
+                    let spec = &mut s.model.spec;
+                    spec.kind = kind;
+                    let (c, gamma, degree, coef0, tol, scale) = svm;
+                    spec.svm.c = c;
+                    spec.svm.gamma = if scale {
+                        Gamma::Scale
+                    } else {
+                        Gamma::Value(gamma)
+                    };
+                    spec.svm.kernel =
+                        [Kernel::Linear, Kernel::Rbf, Kernel::Poly][degree as usize % 3];
+                    spec.svm.degree = degree % 16;
+                    spec.svm.coef0 = coef0;
+                    spec.svm.tol = tol;
+                    (
+                        spec.logistic.alpha,
+                        spec.logistic.max_iter,
+                        spec.logistic.tol,
+                    ) = logistic;
+                    (
+                        spec.elastic_net.alpha,
+                        spec.elastic_net.l1_ratio,
+                        spec.elastic_net.max_iter,
+                        spec.elastic_net.tol,
+                    ) = enet;
+                    (spec.pca.n_components, spec.pca.whiten) = pca;
+                    s.model.cv_folds = cv;
+                    if pin {
+                        let mut a = spec.clone();
+                        a.svm.c = -a.svm.c;
+                        a.elastic_net.alpha = -a.elastic_net.alpha;
+                        s.model.pinned = Some(a);
+                    }
+                    s.recent_files = (0..recent.min(5000))
+                        .map(|i| format!("/tmp/r{i}.csv").into())
+                        .collect();
+                    s.view.first_column = first_column;
+                    s.view.path_output = path_output;
+                    s
+                },
+            )
+    }
+
+    /// Every value the app uses, checked here independently of `Settings::sanitize`.
+    fn out_of_range(s: &Settings) -> Vec<&'static str> {
+        let mut bad = Vec::new();
+        if let Source::Builtin(Builtin::Generated { n, noise, .. }) = &s.source {
+            if !(20..=MAX_GENERATED).contains(n) {
+                bad.push("n");
+            }
+            if !(noise.is_finite() && (0.0..=4.0).contains(noise)) {
+                bad.push("noise");
+            }
+        }
+        let f = s.prep.test_fraction;
+        if !(f.is_finite() && (0.0..=0.9).contains(&f)) {
+            bad.push("test_fraction");
+        }
+        let spec = &s.model.spec;
+        if spec.svm.validate().is_err() {
+            bad.push("svm");
+        }
+        if spec.logistic.validate().is_err() {
+            bad.push("logistic");
+        }
+        if spec.elastic_net.validate().is_err() {
+            bad.push("elastic_net");
+        }
+        if spec.pca.validate().is_err() {
+            bad.push("pca");
+        }
+        if s.model
+            .pinned
+            .as_ref()
+            .is_some_and(|p| p.validate().is_err())
+        {
+            bad.push("pinned");
+        }
+        if !(2..=MAX_CV_FOLDS).contains(&s.model.cv_folds) {
+            bad.push("cv_folds");
+        }
+        if s.recent_files.len() > MAX_RECENT {
+            bad.push("recent_files");
+        }
+        bad
+    }
+
+    /// Start the app on `restored`, step it a few times, then stop its jobs.
+    fn start(restored: Option<Settings>) -> Result<(), TestCaseError> {
+        let ctx = egui::Context::default();
+        let before = restored.as_ref().map(out_of_range).unwrap_or_default();
+        let mut app = RidgelineApp::new(
+            &ctx,
+            Startup {
+                restored,
+                ..Default::default()
+            },
+        );
+        let after = out_of_range(&app.settings);
+        prop_assert!(after.is_empty(), "still out of range: {:?}", after);
+        let status = app.rt.status.as_ref().map(|s| s.text.clone());
+        if !before.is_empty() {
+            let text = status.clone().unwrap_or_default();
+            prop_assert!(
+                text.contains("reset to defaults"),
+                "{:?} were reset without a notice: {:?}",
+                before,
+                status
+            );
+        }
+        // Sanitising again changes nothing.
+        prop_assert_eq!(app.settings.clone().sanitize(), Vec::<String>::new());
+        // Until the data is in (at most a second), then a few more steps: the model's jobs start.
+        let start = Instant::now();
+        while app.data().is_none() && start.elapsed() < Duration::from_secs(1) {
+            app.step(&ctx);
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        for _ in 0..4 {
+            app.step(&ctx);
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        if !before.is_empty() {
+            // The notice stays on screen while the data and the model come in.
+            let text = app
+                .rt
+                .status
+                .as_ref()
+                .map(|s| s.text.clone())
+                .unwrap_or_default();
+            prop_assert!(text.contains("reset to defaults"), "{}", text);
+            // Readable: no number printed with hundreds of digits.
+            let longest = text
+                .split(|c: char| !(c.is_ascii_digit() || c == '.'))
+                .map(str::len)
+                .max()
+                .unwrap_or(0);
+            prop_assert!(longest <= 25, "{}", text);
+        }
+        let jobs = &mut app.rt.jobs;
+        jobs.data.cancel();
+        jobs.model.cancel();
+        jobs.loss.cancel();
+        jobs.path.cancel();
+        jobs.validation.cancel();
+        jobs.learning.cancel();
+        jobs.bias_variance.cancel();
+        jobs.compare.cancel();
+        jobs.svm_path.cancel();
+        jobs.cv.cancel();
+        Ok(())
+    }
+
+    /// Stored settings text: random bytes, or the text of valid settings with a random splice.
+    fn stored_text() -> impl Strategy<Value = String> {
+        let mut storage = MemoryStorage::default();
+        eframe::set_value(&mut storage, SETTINGS_KEY, &Settings::default());
+        let valid = eframe::Storage::get_string(&storage, SETTINGS_KEY).unwrap();
+        prop_oneof![
+            prop::collection::vec(any::<u8>(), 0..200)
+                .prop_map(|b| String::from_utf8_lossy(&b).into_owned()),
+            (
+                0..valid.len(),
+                0usize..8,
+                prop::sample::select(vec![
+                    "",
+                    "NaN",
+                    "inf",
+                    "-inf",
+                    "-1",
+                    "1e308",
+                    "18446744073709551616",
+                    ")",
+                    "(",
+                    "\"",
+                    "Some(",
+                    "[",
+                    "99999999999",
+                    "-0",
+                    "None",
+                    "true",
+                ])
+            )
+                .prop_map(move |(at, cut, junk)| {
+                    let mut at = at;
+                    while !valid.is_char_boundary(at) {
+                        at -= 1;
+                    }
+                    let mut end = (at + cut).min(valid.len());
+                    while !valid.is_char_boundary(end) {
+                        end -= 1;
+                    }
+                    format!("{}{}{}", &valid[..at], junk, &valid[end..])
+                }),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 64,
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        #[test]
+        fn random_settings_start_in_range_with_a_notice(s in settings()) {
+            start(Some(s))?;
+        }
+
+        #[test]
+        fn random_stored_text_starts_or_is_kept_aside(text in stored_text()) {
+            let dir = tempfile::tempdir().unwrap();
+            let mut storage = MemoryStorage::default();
+            eframe::Storage::set_string(&mut storage, SETTINGS_KEY, text.clone());
+            let (restored, notice) =
+                super::super::startup::restore(Some(&storage), Some(dir.path().to_path_buf()));
+            match &restored {
+                Some(_) => prop_assert!(notice.is_none()),
+                None => {
+                    let notice = notice.unwrap_or_default();
+                    prop_assert!(notice.contains("could not be read"), "{}", notice);
+                    let kept: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+                    prop_assert_eq!(kept.len(), 1);
+                    let path = kept[0].as_ref().unwrap().path();
+                    prop_assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+                }
+            }
+            start(restored)?;
+        }
+    }
+}

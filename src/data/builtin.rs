@@ -117,7 +117,10 @@ impl Builtin {
                 ));
             }
             if !(noise.is_finite() && noise >= 0.0) {
-                return Err(format!("noise must be a finite number ≥ 0, got {noise}"));
+                return Err(format!(
+                    "noise must be a finite number ≥ 0, got {}",
+                    crate::error::Num(noise)
+                ));
             }
         }
         Ok(())

@@ -74,13 +74,13 @@ impl ElasticNetParams {
         if !(self.alpha.is_finite() && self.alpha >= 0.0) {
             return Err(Error::Param(format!(
                 "alpha must be a finite number >= 0, got {}",
-                self.alpha
+                crate::error::Num(self.alpha)
             )));
         }
         if !(0.0..=1.0).contains(&self.l1_ratio) {
             return Err(Error::Param(format!(
                 "l1_ratio must be between 0 and 1, got {}",
-                self.l1_ratio
+                crate::error::Num(self.l1_ratio)
             )));
         }
         super::check_max_iter(u64::from(self.max_iter))?;
@@ -204,8 +204,9 @@ pub fn fit_elastic_net(
 
     let dataset = DatasetBase::new(xc, yc);
     let fitted = LinfaElasticNet::<f64>::new()
-        .penalty(p.alpha)
-        .l1_ratio(p.l1_ratio)
+        // `abs`: linfa refuses a penalty of −0 ("invalid penalty -0"), which validate accepts.
+        .penalty(p.alpha.abs())
+        .l1_ratio(p.l1_ratio.abs())
         .max_iterations(p.max_iter)
         .tolerance(p.tol)
         .with_intercept(false)

@@ -70,7 +70,7 @@ impl LogisticParams {
         if !(self.alpha.is_finite() && self.alpha >= 0.0) {
             return Err(Error::Param(format!(
                 "alpha must be a finite number >= 0 (C = 1/alpha > 0), got {}",
-                self.alpha
+                crate::error::Num(self.alpha)
             )));
         }
         super::check_max_iter(self.max_iter)?;

@@ -16,17 +16,24 @@ pub(crate) fn check_tol(tol: f64) -> Result<(), Error> {
         Ok(())
     } else {
         Err(Error::Param(format!(
-            "tol must be a finite number > 0, got {tol}"
+            "tol must be a finite number > 0, got {}",
+            crate::error::Num(tol)
         )))
     }
 }
 
-/// `max_iter` must be at least 1.
+/// The most iterations (L-BFGS steps, coordinate-descent sweeps) any `max_iter` may ask for:
+/// every fit is bounded, and linfa's fits cannot be interrupted midway.
+pub const MAX_ITER: u64 = 1_000_000;
+
+/// `max_iter` must be in `1..=MAX_ITER`.
 pub(crate) fn check_max_iter(max_iter: u64) -> Result<(), Error> {
-    if max_iter >= 1 {
+    if (1..=MAX_ITER).contains(&max_iter) {
         Ok(())
     } else {
-        Err(Error::Param("max_iter must be at least 1, got 0".into()))
+        Err(Error::Param(format!(
+            "max_iter must be an integer in 1..={MAX_ITER}, got {max_iter}"
+        )))
     }
 }
 

@@ -28,6 +28,11 @@ use crate::progress::Progress;
 /// size if every column is needed (linfa's engine always builds all of it).
 pub const MAX_SVM_ROWS: usize = 10_000;
 
+/// The most SMO iterations per binary sub-model, as libsvm's (its `max_iter` is
+/// max(10⁷, 100n), which is 10⁷ for every n ≤ [`MAX_SVM_ROWS`]). A fit that stops here, or on
+/// its [`Progress`]'s time limit, returns its model with `converged() == false`.
+pub const MAX_SVM_ITER: usize = 10_000_000;
+
 /// The kernel function, in scikit-learn's terms.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Kernel {
@@ -80,13 +85,19 @@ impl SvmParams {
     pub fn validate(&self) -> Result<(), Error> {
         let bad = |m: String| Err(Error::Param(m));
         if !(self.c.is_finite() && self.c > 0.0) {
-            return bad(format!("C must be a finite number > 0 (got {})", self.c));
+            return bad(format!(
+                "C must be a finite number > 0 (got {})",
+                crate::error::Num(self.c)
+            ));
         }
         if let Gamma::Value(g) = self.gamma
             && self.kernel != Kernel::Linear
             && !(g.is_finite() && g > 0.0)
         {
-            return bad(format!("gamma must be a finite number > 0 (got {g})"));
+            return bad(format!(
+                "gamma must be a finite number > 0 (got {})",
+                crate::error::Num(g)
+            ));
         }
         if self.kernel != Kernel::Poly {
             return super::check_tol(self.tol);
@@ -100,7 +111,7 @@ impl SvmParams {
         if !self.coef0.is_finite() {
             return bad(format!(
                 "coef0 must be a finite number (got {})",
-                self.coef0
+                crate::error::Num(self.coef0)
             ));
         }
         super::check_tol(self.tol)
@@ -654,7 +665,7 @@ fn solve_c_svc<O: SmoObserver>(
 ) -> Result<SubModel, Error> {
     const TAU: f64 = 1e-12;
     let n = y.len();
-    let max_iter = (100 * n).max(10_000_000);
+    let max_iter = MAX_SVM_ITER;
     let mut alpha = vec![0.0; n];
     // Gradient of the dual: G = Qα − e.
     let mut g = vec![-1.0; n];
@@ -671,9 +682,11 @@ fn solve_c_svc<O: SmoObserver>(
             / 2.0
     };
     loop {
-        if iter % 1024 == 0 {
+        // Every 1024 iterations: a cancel ends the fit, the time limit ends it unconverged.
+        let out_of_time = iter % 1024 == 0 && {
             progress.check()?;
-        }
+            iter > 0 && progress.out_of_time()
+        };
         // Working set: i maximises −yᵢGᵢ over I_up, j minimises the second-order objective
         // decrease over I_low.
         let mut gmax = f64::NEG_INFINITY;
@@ -732,20 +745,21 @@ fn solve_c_svc<O: SmoObserver>(
             }
         }
         let stop = gmax + gmax2 < tol || j_sel == usize::MAX;
-        if O::ACTIVE && (stop || iter >= max_iter || iter.is_multiple_of(observer.every().max(1))) {
+        let bounded = iter >= max_iter || out_of_time;
+        if O::ACTIVE && (stop || bounded || iter.is_multiple_of(observer.every().max(1))) {
             let gap = gmax + gmax2;
             observer.observe(SmoStep {
                 iteration: iter,
                 dual_objective: objective(&alpha, &g),
                 kkt_gap: if gap.is_finite() { gap } else { 0.0 },
-                last: stop || iter >= max_iter,
+                last: stop || bounded,
             });
         }
         if stop {
             converged = true;
             break;
         }
-        if iter >= max_iter {
+        if bounded {
             break;
         }
         iter += 1;

@@ -184,13 +184,16 @@ impl Settings {
                 *n = (*n).clamp(20, MAX_GENERATED);
             }
             if !(noise.is_finite() && (0.0..=4.0).contains(noise)) {
-                notes.push(format!("noise {noise}"));
+                notes.push(format!("noise {}", crate::error::Num(*noise)));
                 *noise = kind.default_noise();
             }
         }
         let prep = &mut self.prep;
         if !(prep.test_fraction.is_finite() && (0.0..=0.9).contains(&prep.test_fraction)) {
-            notes.push(format!("test share {}", prep.test_fraction));
+            notes.push(format!(
+                "test share {}",
+                crate::error::Num(prep.test_fraction)
+            ));
             prep.test_fraction = PrepSettings::default().test_fraction;
         }
         let spec = &mut self.model.spec;
@@ -209,6 +212,13 @@ impl Settings {
         if let Err(e) = spec.pca.validate() {
             notes.push(format!("PCA: {e}"));
             spec.pca = Default::default();
+        }
+        // Configuration A of the comparison: only its own model's parameters are used.
+        if let Some(pinned) = &self.model.pinned
+            && let Err(e) = pinned.validate()
+        {
+            notes.push(format!("pinned configuration A: {e}"));
+            self.model.pinned = None;
         }
         if !(2..=MAX_CV_FOLDS).contains(&self.model.cv_folds) {
             notes.push(format!("CV folds {}", self.model.cv_folds));

@@ -2,6 +2,7 @@
 //! starts faster on a small machine. One module per area.
 
 mod cli;
+mod cli_fuzz;
 mod common;
 mod csv_loader;
 mod csv_props;

@@ -462,7 +462,7 @@ fn cancelled_progress_stops_promptly() {
     let progress = Arc::new(Progress::new());
     let slow = PathRequest {
         tol: 1e-300,
-        max_iter: u64::MAX,
+        max_iter: ridgeline::estimators::MAX_ITER,
         cv_folds: Some(5),
         ..PathRequest::new(PathModel::ElasticNet { l1_ratio: 0.5 })
     };
