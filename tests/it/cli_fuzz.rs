@@ -360,30 +360,11 @@ fn check(args: &[String]) -> Result<(), TestCaseError> {
     Ok(())
 }
 
-/// Found by this fuzzing and NOT fixed yet: a logistic learning curve with a tiny `--tol`
-/// (1e-9 and below) on moons runs for minutes inside linfa's L-BFGS (not interruptible),
-/// while `fit` on the same data returns at once. Excluded from the random cases below until
-/// fixed; this test reproduces it (`cargo test --test it -- --ignored cli_fuzz`).
-#[test]
-#[ignore = "known: a logistic learning curve with tol <= 1e-9 runs for minutes"]
-fn logistic_learning_curve_with_a_tiny_tol_ends() {
-    let args: Vec<String> = [
-        "curve",
-        "--model=logistic",
-        "--tol=1e-9",
-        "--kind=learning",
-        "--dataset",
-        "moons",
-    ]
-    .map(String::from)
-    .to_vec();
-    assert!(
-        run_guarded(&args, TIMEOUT).is_some(),
-        "still running after {TIMEOUT:?}"
-    );
-}
-
-/// The known hang of [`logistic_learning_curve_with_a_tiny_tol_ends`].
+/// Found by this fuzzing and not fixed yet (README, Limits): a logistic learning curve with a
+/// tiny `--tol` (below 1e-8) on moons runs for minutes inside linfa's L-BFGS, which cannot be
+/// interrupted; `fit` on the same data returns at once. Those cases are left out of the random
+/// ones until logistic fits run on an interruptible solver. Reproduce with
+/// `ridgeline curve --model logistic --tol 1e-9 --kind learning --dataset moons`.
 fn known_hang(args: &[String]) -> bool {
     let tiny_tol = args.iter().any(|a| {
         a.strip_prefix("--tol=")
