@@ -10,10 +10,12 @@ use crate::state::{Level, Session};
 
 use super::RidgelineApp;
 
-/// A session file being written or read.
+/// A session file being written or read, or an opened session's data being checked.
 pub enum SessionIo {
     Saving(Receiver<Result<PathBuf, String>>),
     Opening(Receiver<Result<Session, String>>),
+    /// The hash of the data on screen against the session's (the whole table is read).
+    Checking(Receiver<Result<(), String>>),
 }
 
 impl RidgelineApp {
@@ -22,11 +24,13 @@ impl RidgelineApp {
             self.set_status(Level::Warning, "no data yet: nothing to save");
             return;
         };
-        let session = Session::capture(&self.settings, &data.table);
+        // Capturing hashes every cell of the table: off the UI thread, with the rest.
+        let settings = self.settings.clone();
+        let table = std::sync::Arc::clone(&data.table);
         self.rt.session_io = Some(SessionIo::Saving(crate::worker::io::run(
             "ridgeline-session",
             move || {
-                session
+                Session::capture(&settings, &table)
                     .save(&path)
                     .map(|()| path)
                     .map_err(|e| e.to_string())
@@ -84,6 +88,26 @@ impl RidgelineApp {
                     self.set_status(Level::Error, "the session could not be read");
                 }
             },
+            SessionIo::Checking(rx) => match rx.try_recv() {
+                Ok(Ok(())) => {
+                    self.rt.session_io = None;
+                    let text = self
+                        .rt
+                        .status
+                        .as_ref()
+                        .map_or(String::new(), |s| format!("{}; ", s.text));
+                    self.set_status(Level::Info, format!("{text}the data matches the session"));
+                }
+                Ok(Err(e)) => {
+                    self.rt.session_io = None;
+                    self.set_status(Level::Warning, e);
+                }
+                Err(crossbeam_channel::TryRecvError::Empty) => {}
+                Err(crossbeam_channel::TryRecvError::Disconnected) => {
+                    self.rt.session_io = None;
+                    self.set_status(Level::Error, "the session's data could not be checked");
+                }
+            },
         }
     }
 
@@ -105,18 +129,14 @@ impl RidgelineApp {
             // Otherwise the session's data is still to be read.
             return;
         }
-        let verdict = session.check_data(&data.table);
-        self.rt.session_check = None;
-        match verdict {
-            Ok(()) => {
-                let text = self
-                    .rt
-                    .status
-                    .as_ref()
-                    .map_or(String::new(), |s| format!("{}; ", s.text));
-                self.set_status(Level::Info, format!("{text}the data matches the session"));
-            }
-            Err(e) => self.set_status(Level::Warning, e.to_string()),
-        }
+        // Hashing reads every cell: off the UI thread; `poll_session` reports the verdict.
+        let table = std::sync::Arc::clone(&data.table);
+        let Some(session) = self.rt.session_check.take() else {
+            return;
+        };
+        self.rt.session_io = Some(SessionIo::Checking(crate::worker::io::run(
+            "ridgeline-session",
+            move || session.check_data(&table).map_err(|e| e.to_string()),
+        )));
     }
 }
