@@ -95,6 +95,18 @@ impl Param {
         matches!(self, Param::Degree | Param::NComponents)
     }
 
+    /// `spec` with this parameter set to each of `values`, every value checked before any
+    /// is used.
+    pub fn specs(&self, spec: &ModelSpec, values: &[f64]) -> Result<Vec<ModelSpec>, Error> {
+        values
+            .iter()
+            .map(|&v| {
+                let mut s = spec.clone();
+                self.apply(&mut s, v).map(|()| s)
+            })
+            .collect()
+    }
+
     /// The parameters `spec`'s model (with its kernel) has.
     pub fn of(spec: &ModelSpec) -> Vec<Param> {
         Param::ALL
@@ -274,13 +286,7 @@ pub fn validation_curve(
             param.name()
         )));
     }
-    let specs = values
-        .iter()
-        .map(|&v| {
-            let mut s = spec.clone();
-            param.apply(&mut s, v).map(|()| s)
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let specs = param.specs(spec, values)?;
     let k = cv.folds;
     let fold = cv::fold_of_rows(&ds.target, k, cv.seed);
     let parts: Vec<(Vec<usize>, Vec<usize>)> = (0..k).map(|f| folds::fold_rows(&fold, f)).collect();

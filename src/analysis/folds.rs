@@ -155,7 +155,7 @@ pub fn fold_rows(fold: &[usize], f: usize) -> (Vec<usize>, Vec<usize>) {
 
 /// The scaler fitted on `train` rows (or the identity) and `spec` fitted on those rows in its
 /// space.
-fn fit_scaled(
+pub(crate) fn fit_scaled(
     ds: &Dataset,
     spec: &ModelSpec,
     train: &[usize],

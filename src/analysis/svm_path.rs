@@ -9,7 +9,6 @@ use crate::analysis::curves::Param;
 use crate::analysis::cv::fold_of_rows;
 use crate::analysis::folds::{self, Band, CvSettings, Eval};
 use crate::data::Dataset;
-use crate::data::prep::Standardizer;
 use crate::estimators::{self, Error, Fitted, ModelKind, ModelSpec};
 use crate::progress::Progress;
 
@@ -55,13 +54,7 @@ pub fn svm_path(
     }
     let n = ds.n_rows();
     cv.check(n)?;
-    let specs = values
-        .iter()
-        .map(|&v| {
-            let mut s = spec.clone();
-            param.apply(&mut s, v).map(|()| s)
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let specs = param.specs(spec, values)?;
     let fold = fold_of_rows(&ds.target, cv.folds, cv.seed);
     let all: Vec<usize> = (0..n).collect();
     let linear_binary = spec.svm.kernel == estimators::svm::Kernel::Linear
@@ -80,15 +73,9 @@ pub fn svm_path(
     progress.set(0);
     for (&value, s) in values.iter().zip(&specs) {
         progress.check()?;
-        // The fit on every row.
-        let scaler = if cv.standardize {
-            Standardizer::fit(ds.x.view(), &all)
-        } else {
-            Standardizer::identity(ds.n_features())
-        };
+        // The fit on every row (scaled as every other fit: scale-safe, training rows only).
+        let (scaler, fitted) = folds::fit_scaled(ds, s, &all, cv.standardize, &progress.child())?;
         let z = scaler.transform(ds.x.view());
-        let target = crate::analysis::live::Design::target_of(ds, &all);
-        let fitted = estimators::fit(s, z.view(), target.view(), &progress.child())?;
         let Fitted::Svm(m) = &fitted else {
             unreachable!("an SVM spec fits an SVM")
         };
