@@ -1,33 +1,8 @@
 //! The command line, run as a user runs it: the real binary, its stdout, stderr and exit code.
 
-use std::process::{Command, Output};
-
 use serde_json::Value;
 
-fn ridgeline(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ridgeline"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn json(out: &Output) -> Value {
-    assert!(
-        out.status.success(),
-        "failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("stdout is one JSON object")
-}
-
-/// Bad input: exit code 2 and exactly one line on stderr that says what is wrong.
-fn assert_one_line_error(out: &Output, needle: &str) {
-    assert_eq!(out.status.code(), Some(2), "exit code");
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err:?}");
-    assert!(err.contains(needle), "{err:?} should mention {needle:?}");
-    assert!(!err.contains("panicked"), "{err}");
-}
+use crate::common::{assert_one_line_error, json, ridgeline};
 
 #[test]
 fn datasets_lists_every_builtin() {

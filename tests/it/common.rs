@@ -78,3 +78,32 @@ pub fn step_until(
         assert!(start.elapsed() < limit, "timed out waiting for {what}");
     }
 }
+
+/// The real binary, run with `args` (the command-line tests).
+pub fn ridgeline(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_ridgeline"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+/// A successful run's stdout as one JSON object.
+pub fn json(out: &std::process::Output) -> serde_json::Value {
+    assert!(
+        out.status.success(),
+        "failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("stdout is one JSON object")
+}
+
+/// Bad input: exit code 2, exactly one line on stderr that says what is wrong, nothing on
+/// stdout.
+pub fn assert_one_line_error(out: &std::process::Output, needle: &str) {
+    assert_eq!(out.status.code(), Some(2), "exit code");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err:?}");
+    assert!(err.contains(needle), "{err:?} should mention {needle:?}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(out.stdout.is_empty(), "nothing on stdout");
+}

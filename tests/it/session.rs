@@ -3,7 +3,6 @@
 //! `fit --session`).
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use ridgeline::analysis::live::FitOn;
 use ridgeline::data::builtin::{Builtin, RealDataset};
@@ -17,31 +16,7 @@ use ridgeline::state::settings::CurveKind;
 use ridgeline::state::{Session, Settings, Tab};
 use serde_json::Value;
 
-fn ridgeline(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ridgeline"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn json(out: &Output) -> Value {
-    assert!(
-        out.status.success(),
-        "failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("stdout is one JSON object")
-}
-
-/// Exit code 2 and exactly one line on stderr that says what is wrong.
-fn assert_one_line_error(out: &Output, needle: &str) {
-    assert_eq!(out.status.code(), Some(2), "exit code");
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err:?}");
-    assert!(err.contains(needle), "{err:?} should mention {needle:?}");
-    assert!(!err.contains("panicked"), "{err}");
-    assert!(out.stdout.is_empty(), "nothing on stdout");
-}
+use crate::common::{assert_one_line_error, json, ridgeline};
 
 /// `fit`'s output without its timings (the only keys that may differ between two runs).
 fn without_times(mut v: Value) -> Value {
