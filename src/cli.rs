@@ -625,8 +625,8 @@ fn check_test_rows(
     kind: ModelKind,
     split: &crate::data::prep::Split,
 ) -> Result<(), CliError> {
-    let f = test_size;
-    if f <= 0.0 {
+    let f = crate::error::Num(test_size);
+    if test_size <= 0.0 {
         return Ok(());
     }
     // The split holds out round(f · size) rows of each stratum (a class, or every row for a

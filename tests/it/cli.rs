@@ -924,6 +924,12 @@ fn a_test_size_that_leaves_no_test_row_says_so() {
         &fit(&reg, "ridge", "0.2"),
         "--test-size 0.2 leaves 1 test row, and R² is not defined on one row: use at least 0.25",
     );
+    // Found by the fuzz test: a tiny share was printed with its 300 digits.
+    let tiny = format!("0.{}13", "0".repeat(300));
+    assert_one_line_error(
+        &fit(&cls, "logistic", &tiny),
+        "--test-size 1.3e-301 leaves no test row",
+    );
     let v = json(&fit(&reg, "ridge", "0.25"));
     assert_eq!(v["n_test"], 2);
     assert_eq!(json(&fit(&cls, "logistic", "0.167"))["n_test"], 2);
