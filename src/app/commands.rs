@@ -50,7 +50,47 @@ impl RidgelineApp {
             Command::SaveSession(path) => self.save_session(path),
             Command::OpenSession(path) => self.open_session(path),
             Command::Undo => self.undo(),
+            Command::EditPoints { edit, axes } => self.edit_points(&edit, axes),
         }
+    }
+
+    /// Apply a point edit; the first one copies the data on screen (its two shown columns and
+    /// the class) into edited points, which become the data source.
+    fn edit_points(&mut self, edit: &crate::data::PointEdit, (xa, ya): (usize, usize)) {
+        let mut points = match &self.settings.source {
+            Source::Points(p) => p.clone(),
+            _ => {
+                let Some(view) = self.model() else {
+                    return;
+                };
+                match crate::data::Points::from_dataset(&view.prepared.dataset, xa, ya) {
+                    Ok(p) => p,
+                    Err(e) => {
+                        self.set_status(crate::state::Level::Warning, e);
+                        return;
+                    }
+                }
+            }
+        };
+        if let Err(e) = points.apply(edit) {
+            self.set_status(crate::state::Level::Warning, e);
+            return;
+        }
+        if !matches!(self.settings.source, Source::Points(_)) {
+            self.settings.roles = crate::data::Roles {
+                target: Some(points.class_name.clone()),
+                task: crate::data::TaskChoice::Classification,
+                ..Default::default()
+            };
+            self.set_status(
+                crate::state::Level::Info,
+                format!(
+                    "editing a copy of {}'s {} and {} (Ctrl+Z undoes)",
+                    points.from, points.x_name, points.y_name
+                ),
+            );
+        }
+        self.settings.source = Source::Points(points);
     }
 
     pub(super) fn take_dropped_files(&mut self, ctx: &egui::Context) {

@@ -8,6 +8,7 @@ pub mod builtin;
 pub mod dataset;
 pub mod generate;
 pub mod hash;
+pub mod points;
 pub mod prep;
 
 pub use builtin::{Builtin, RealDataset};
@@ -17,5 +18,6 @@ pub use dataset::{
 };
 pub mod source;
 
+pub use points::{PointEdit, Points};
 pub use source::{Source, SourceError, load_source};
 pub mod stats;

@@ -8,12 +8,15 @@ use serde::{Deserialize, Serialize};
 use crate::data::Table;
 use crate::data::builtin::Builtin;
 use crate::data::csv::{CsvOptions, LoadError, read_csv_file};
+use crate::data::points::Points;
 use crate::progress::Progress;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Source {
     Builtin(Builtin),
     File(PathBuf),
+    /// Points placed and moved in the window ([`crate::data::points`]).
+    Points(Points),
 }
 
 impl Default for Source {
@@ -31,6 +34,7 @@ impl Source {
                 || p.display().to_string(),
                 |f| f.to_string_lossy().into_owned(),
             ),
+            Source::Points(p) => format!("points edited from {}", p.from),
         }
     }
 }
@@ -55,5 +59,9 @@ pub fn load_source(source: &Source, progress: &Progress) -> Result<Table, Source
     match source {
         Source::Builtin(b) => b.load().map_err(SourceError::Builtin),
         Source::File(path) => Ok(read_csv_file(path, &CsvOptions::default(), progress)?),
+        Source::Points(p) => {
+            p.check().map_err(SourceError::Builtin)?;
+            Ok(p.to_table())
+        }
     }
 }

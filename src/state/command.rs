@@ -35,4 +35,10 @@ pub enum Command {
     OpenSession(std::path::PathBuf),
     /// Undo the last change of settings.
     Undo,
+    /// Add, move or delete a point. Point indices count the rows of the data on screen when
+    /// it is not edited yet (the first edit copies them, in order, with the columns `axes`).
+    EditPoints {
+        edit: crate::data::PointEdit,
+        axes: (usize, usize),
+    },
 }

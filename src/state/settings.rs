@@ -101,6 +101,10 @@ pub struct ViewSettings {
     pub curve_param: Option<crate::analysis::curves::Param>,
     /// The SVM path's parameter: C, or γ.
     pub svm_path_param: Option<crate::analysis::curves::Param>,
+    /// Clicks on the decision map add, move and delete points (svm-toy).
+    pub edit_points: bool,
+    /// The class a click adds (an index into the edited points' classes).
+    pub edit_class: usize,
 }
 
 /// The estimator and how it is fitted and validated.

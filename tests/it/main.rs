@@ -21,6 +21,7 @@ mod session;
 mod svm;
 mod ui;
 mod ui_curves;
+mod ui_edit;
 mod ui_loss;
 mod ui_model;
 mod ui_path;

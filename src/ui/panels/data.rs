@@ -84,9 +84,22 @@ fn source_ui(ui: &mut egui::Ui, cx: &mut Ctx<'_>) {
         {
             cx.commands.push(Command::ShowOpenDialog);
         }
-        if let Source::File(path) = &cx.settings.source {
-            ui.label(RichText::new(path.display().to_string()).small())
-                .on_hover_text("The file on screen: it is only ever read");
+        match &cx.settings.source {
+            Source::File(path) => {
+                ui.label(RichText::new(path.display().to_string()).small())
+                    .on_hover_text("The file on screen: it is only ever read");
+            }
+            Source::Points(p) => {
+                ui.label(
+                    RichText::new(format!("✏ {} points edited from {}", p.len(), p.from)).small(),
+                )
+                .on_hover_text(
+                    "A copy of two columns and the class, edited on the decision map; kept \
+                     with the settings and in saved sessions. Ctrl+Z steps back through the \
+                     edits; choosing a dataset or file leaves it.",
+                );
+            }
+            Source::Builtin(_) => {}
         }
     });
     if !cx.settings.recent_files.is_empty() {

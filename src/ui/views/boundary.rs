@@ -6,6 +6,7 @@ use egui_plot::{PlotImage, PlotPoint};
 use crate::analysis::live::MapKind;
 use crate::figure::builders::boundary_figure;
 use crate::ui::figure::figure_ui;
+use crate::ui::views::edit_points::{PointEditor, editable};
 use crate::ui::{Ctx, View, theme};
 
 /// Keeps the decision map's texture, coloured once per model result.
@@ -14,6 +15,7 @@ pub struct BoundaryView {
     texture: Option<egui::TextureHandle>,
     /// The model result (its slot generation) the texture was coloured from.
     coloured_from: Option<u64>,
+    editor: PointEditor,
 }
 
 impl BoundaryView {
@@ -27,10 +29,16 @@ impl View for BoundaryView {
         let Self {
             texture,
             coloured_from,
+            editor,
         } = self;
         let Some(view) = cx.model.result.clone() else {
             return;
         };
+        let editing =
+            editable(&view.prepared, view.axes) && editor.toolbar_ui(ui, cx, &view.prepared);
+        let points_source = matches!(cx.settings.source, crate::data::Source::Points(_));
+        let edit_class = cx.settings.view.edit_class;
+        let current = cx.model.current && !cx.data.is_busy();
         let generation = cx.model.generation;
         if let Some(map) = &view.result.map
             && *coloured_from != Some(generation)
@@ -55,8 +63,13 @@ impl View for BoundaryView {
         }
         let fig = boundary_figure(&view);
         let tex = texture.as_ref().map(|t| t.id());
-        let plot = crate::ui::plot(ui, &fig.id).height((ui.available_height() - 30.0).max(120.0));
-        figure_ui(
+        let mut plot =
+            crate::ui::plot(ui, &fig.id).height((ui.available_height() - 30.0).max(120.0));
+        if editing {
+            // A drag moves a point, a right-click deletes one: not the plot's pan and zoom.
+            plot = plot.allow_drag(false).allow_boxed_zoom(false);
+        }
+        let response = figure_ui(
             ui,
             &fig,
             plot,
@@ -78,8 +91,19 @@ impl View for BoundaryView {
                     plot_ui.image(PlotImage::new("decision map", tex, centre, size));
                 }
             },
-            |_| {},
+            |plot_ui| {
+                editor.interact(
+                    plot_ui,
+                    editing,
+                    &view.prepared,
+                    view.axes,
+                    points_source,
+                    edit_class,
+                    current,
+                )
+            },
         );
+        cx.commands.extend(response.inner);
         if let Some(map) = &view.result.map {
             colour_bar_ui(ui, map, view.prepared.dataset.target.class_names());
         }

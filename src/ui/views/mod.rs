@@ -3,6 +3,7 @@
 
 pub mod boundary;
 pub mod curves;
+pub mod edit_points;
 pub mod loss;
 pub mod path;
 pub mod pca;
@@ -97,7 +98,19 @@ pub fn shown_as(view: &crate::state::ModelView, cx: &Ctx<'_>) -> Showing {
     let same_data = cx
         .prepared()
         .is_some_and(|p| std::sync::Arc::ptr_eq(&p, &view.prepared));
-    if view.spec.kind != cx.settings.model.spec.kind || !same_data {
+    // Points being edited: the picture of a moment ago (same columns, a point more, less or
+    // moved) stays as it is until the refit replaces it, so that a dragged point stays in hand.
+    let edited_points = matches!(cx.settings.source, crate::data::Source::Points(_))
+        && view.spec.kind == cx.settings.model.spec.kind
+        && view.asked == cx.settings.model.spec
+        && cx.model.error.is_none()
+        && cx.prepared().is_some_and(|p| {
+            p.dataset.feature_names == view.prepared.dataset.feature_names
+                && p.dataset.target_name == view.prepared.dataset.target_name
+        });
+    if edited_points && !same_data {
+        Showing::Current
+    } else if view.spec.kind != cx.settings.model.spec.kind || !same_data {
         Showing::Other
     } else if view.asked == cx.settings.model.spec && same_data && cx.param_error.is_none() {
         // (Only the map's resolution may differ: coarse while dragging, refined after.)
