@@ -20,5 +20,6 @@ pub mod estimators;
 pub mod figure;
 pub mod progress;
 pub mod state;
+pub mod train;
 pub mod ui;
 pub mod worker;
