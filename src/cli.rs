@@ -86,6 +86,7 @@ pub enum ViewArg {
     Loss,
     Path,
     Curves,
+    Train,
     #[value(alias = "data")]
     Scatter,
     Table,
@@ -98,6 +99,7 @@ impl ViewArg {
             ViewArg::Loss => crate::state::Tab::Loss,
             ViewArg::Path => crate::state::Tab::Path,
             ViewArg::Curves => crate::state::Tab::Curves,
+            ViewArg::Train => crate::state::Tab::Train,
             ViewArg::Scatter => crate::state::Tab::Scatter,
             ViewArg::Table => crate::state::Tab::Table,
         }

@@ -13,3 +13,4 @@ pub mod metrics;
 pub mod path;
 pub mod report;
 pub mod svm_path;
+pub mod training;

@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use crate::analysis::training::TrainMode;
 use crate::data::Source;
 use crate::data::builtin::Builtin;
 use crate::state::Command;
@@ -50,6 +51,10 @@ impl RidgelineApp {
             Command::SaveSession(path) => self.save_session(path),
             Command::OpenSession(path) => self.open_session(path),
             Command::Undo => self.undo(),
+            Command::TrainPlay => self.train_command(Some(TrainMode::Play)),
+            Command::TrainPause => self.train_command(None),
+            Command::TrainStep => self.train_command(Some(TrainMode::Step)),
+            Command::TrainReset => self.train_command(Some(TrainMode::Show)),
             Command::EditPoints { edit, axes } => self.edit_points(&edit, axes),
         }
     }
@@ -60,10 +65,10 @@ impl RidgelineApp {
         let mut points = match &self.settings.source {
             Source::Points(p) => p.clone(),
             _ => {
-                let Some(view) = self.model() else {
+                let Some(prepared) = self.prepared() else {
                     return;
                 };
-                match crate::data::Points::from_dataset(&view.prepared.dataset, xa, ya) {
+                match crate::data::Points::from_dataset(&prepared.dataset, xa, ya) {
                     Ok(p) => p,
                     Err(e) => {
                         self.set_status(crate::state::Level::Warning, e);

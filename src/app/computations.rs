@@ -67,6 +67,9 @@ pub struct Computations {
     pub svm_path: Slot<CurveKey, SvmPath, SvmPath>,
     /// k-fold cross-validation of the current model, shown under its metrics.
     pub cv: Slot<CurveKey, CvRun, CvRun>,
+    /// The Train view's run (see [`super::train`]); keyed by submission.
+    pub train:
+        Slot<u64, crate::analysis::training::TrainFrame, crate::analysis::training::TrainFrame>,
 }
 
 /// What a curve was computed from: the data, the rows and features of the live fit, the
@@ -105,7 +108,8 @@ impl Computations {
             bias_variance: Slot::new("ridgeline-bias-variance", repaint.clone()).with_cache(8),
             compare: Slot::new("ridgeline-compare", repaint.clone()).with_cache(8),
             svm_path: Slot::new("ridgeline-svm-path", repaint.clone()).with_cache(8),
-            cv: Slot::new("ridgeline-cv", repaint).with_cache(16),
+            cv: Slot::new("ridgeline-cv", repaint.clone()).with_cache(16),
+            train: Slot::new("ridgeline-train", repaint),
         }
     }
 
@@ -120,6 +124,7 @@ impl Computations {
             || self.compare.is_busy()
             || self.cv.is_busy()
             || self.svm_path.is_busy()
+            || self.train.is_busy()
     }
 
     pub fn cancel_curve(&mut self, kind: CurveKind) {

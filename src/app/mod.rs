@@ -14,6 +14,7 @@ pub mod computations;
 pub mod screenshot;
 pub mod session;
 pub mod startup;
+pub mod train;
 pub mod undo;
 
 use std::path::PathBuf;
@@ -57,6 +58,8 @@ pub struct Runtime {
     screenshot: Option<screenshot::ScreenshotState>,
     /// Don't write settings on exit (screenshot runs and tests).
     pub persist: bool,
+    /// The Train view's run.
+    pub train: train::TrainState,
 }
 
 pub struct RidgelineApp {
@@ -108,6 +111,11 @@ impl RidgelineApp {
         self.rt.undo.can_undo()
     }
 
+    /// The Train view's run as shown.
+    pub fn train_run(&self) -> &crate::state::TrainRun {
+        &self.rt.train.run
+    }
+
     /// Whether the app is about to photograph itself (`--screenshot`).
     pub fn is_taking_screenshot(&self) -> bool {
         self.rt.screenshot.is_some()
@@ -134,6 +142,7 @@ impl RidgelineApp {
         self.rt.jobs.poll_model();
         let dragging = ctx.input(|i| i.pointer.any_down());
         self.want_model(dragging);
+        self.poll_training();
         if !dragging {
             self.track_undo();
         }
@@ -170,6 +179,8 @@ impl eframe::App for RidgelineApp {
             compare: rt.jobs.compare.shown(),
             cv: rt.jobs.cv.shown(),
             svm_path: rt.jobs.svm_path.shown(),
+            train: &rt.train.run,
+            train_progress: rt.jobs.train.shown().progress.clone(),
             param_error: rt.param_error.as_deref(),
             open_in_window: &mut rt.open_in_window,
             status: rt.status.as_ref(),

@@ -112,6 +112,7 @@ impl RidgelineApp {
                 session_check: None,
                 undo: Default::default(),
                 persist: screenshot.is_none(),
+                train: Default::default(),
                 screenshot,
             },
             views: Default::default(),

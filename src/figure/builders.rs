@@ -886,6 +886,111 @@ pub fn svm_path_figures(p: &crate::analysis::svm_path::SvmPath, current: f64) ->
     out
 }
 
+/// The Train view's loss per epoch: the training objective (mean loss + penalty, on every
+/// training row after each epoch) and the test loss, on a log scale when `log_y`.
+pub fn train_loss_figure(history: &[crate::train::EpochStats], log_y: bool) -> Figure {
+    let line = |name: &str, points: Vec<[f64; 2]>, tone: Tone| {
+        Item::Line(Line {
+            name: name.into(),
+            points,
+            tone,
+            width: 2.0,
+            dashed: false,
+        })
+    };
+    let mut y = Axis::new("loss");
+    y.log = log_y;
+    let mut fig = Figure::new("train_loss", "Loss per epoch", Axis::new("epoch"), y);
+    fig.push(line(
+        "training objective (loss + penalty)",
+        history
+            .iter()
+            .map(|s| [s.epoch as f64, s.train_loss])
+            .collect(),
+        Tone::Class(0),
+    ));
+    let test: Vec<[f64; 2]> = history
+        .iter()
+        .filter_map(|s| s.test_loss.map(|l| [s.epoch as f64, l]))
+        .collect();
+    if !test.is_empty() {
+        fig.push(line("test loss", test, Tone::Class(1)));
+    }
+    fig.legend = true;
+    fig
+}
+
+/// The Train view's plane: the boundary (and ±1 margins of a linear SVM) of the run's frame
+/// over the data in the plane `(xa, ya)`, or for one feature and a numeric target the fitted
+/// curve over the data.
+pub fn train_plane_figure(
+    p: &Prepared,
+    (xa, ya): (usize, usize),
+    frame: &crate::analysis::training::TrainFrame,
+) -> Figure {
+    let names = &p.dataset.feature_names;
+    if let Some(curve) = &frame.curve {
+        let mut fig = Figure::new(
+            "train_plane",
+            "",
+            Axis::new(names[xa].clone()),
+            Axis::new(p.dataset.target_name.clone()),
+        );
+        let (train, test): (Vec<usize>, Vec<usize>) =
+            (0..p.dataset.n_rows()).partition(|&i| !p.is_test(i));
+        if let Target::Values(v) = &p.dataset.target {
+            for (name, rows, filled) in [("training rows", train, true), ("test rows", test, false)]
+            {
+                fig.push(Item::Markers(Markers {
+                    name: name.into(),
+                    points: rows.iter().map(|&i| [p.dataset.x[[i, xa]], v[i]]).collect(),
+                    tone: Tone::Class(0),
+                    radius: 3.0,
+                    filled,
+                }));
+            }
+        }
+        fig.push(Item::Line(Line {
+            name: "network's prediction".into(),
+            points: curve.clone(),
+            tone: Tone::Boundary,
+            width: 2.0,
+            dashed: false,
+        }));
+        fig.legend = true;
+        return fig;
+    }
+    let mut fig = Figure::new(
+        "train_plane",
+        "",
+        Axis::new(names[xa].clone()),
+        Axis::new(names[ya].clone()),
+    );
+    for (k, line) in frame.boundary.iter().enumerate() {
+        fig.push(Item::Line(Line {
+            name: if k == 0 { "decision boundary" } else { "" }.into(),
+            points: line.clone(),
+            tone: Tone::Boundary,
+            width: 2.0,
+            dashed: false,
+        }));
+    }
+    for (k, line) in frame.margins.iter().enumerate() {
+        fig.push(Item::Line(Line {
+            name: if k == 0 { "margins f(x) = ±1" } else { "" }.into(),
+            points: line.clone(),
+            tone: Tone::Margin,
+            width: 1.0,
+            dashed: true,
+        }));
+    }
+    for m in data_markers(p, xa, ya, 3.0, 3.0) {
+        fig.push(Item::Markers(m));
+    }
+    fig.legend = true;
+    fig
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -35,6 +35,14 @@ pub enum Command {
     OpenSession(std::path::PathBuf),
     /// Undo the last change of settings.
     Undo,
+    /// Train until the last epoch (from where the run is), showing it as it goes.
+    TrainPlay,
+    /// Stop training; the run stays where it is.
+    TrainPause,
+    /// Train one epoch.
+    TrainStep,
+    /// Start the run again from epoch 0 (new weights from the seed).
+    TrainReset,
     /// Add, move or delete a point. Point indices count the rows of the data on screen when
     /// it is not edited yet (the first edit copies them, in order, with the columns `axes`).
     EditPoints {

@@ -9,6 +9,6 @@ pub mod session;
 pub mod settings;
 
 pub use command::Command;
-pub use results::{DataView, Level, ModelView, Prepared, Status};
+pub use results::{DataView, Level, ModelView, Prepared, Status, TrainRun};
 pub use session::Session;
 pub use settings::{DataRequest, ModelSettings, Settings, Tab, TableMode, ViewSettings};

@@ -107,3 +107,17 @@ pub struct Status {
     pub level: Level,
     pub text: String,
 }
+
+/// The Train view's run as the window shows it.
+#[derive(Default)]
+pub struct TrainRun {
+    /// A job is training to the last epoch.
+    pub playing: bool,
+    /// The newest frame of the run: what is drawn.
+    pub frame: Option<Arc<crate::analysis::training::TrainFrame>>,
+    /// The frame is of other data, columns or network than the settings ask for now (a new
+    /// run is being made).
+    pub stale: bool,
+    /// Why the run stopped or could not start.
+    pub error: Option<String>,
+}

@@ -97,6 +97,9 @@ pub struct SessionSettings {
     /// The current view: tab, axes, curve, … (without [`UI_ONLY_VIEW_KEYS`]).
     #[serde(with = "analysis_view")]
     pub view: ViewSettings,
+    /// The Train view's model, network, optimiser and inputs.
+    #[serde(default)]
+    pub train: crate::train::TrainParams,
 }
 
 /// [`ViewSettings`] without the UI-only keys (reading fills them with their defaults).
@@ -155,6 +158,7 @@ impl Session {
                 prep: settings.prep.clone(),
                 model: settings.model.clone(),
                 view,
+                train: settings.train.clone(),
             },
         }
     }
@@ -170,6 +174,7 @@ impl Session {
             view: s.view.clone(),
             model: s.model.clone(),
             recent_files: Vec::new(),
+            train: s.train.clone(),
         }
     }
 

@@ -26,17 +26,20 @@ pub enum Tab {
     Path,
     /// Validation and learning curves, the bias–variance decomposition, A against B.
     Curves,
+    /// SGD and a small neural network trained live, epoch by epoch.
+    Train,
     Scatter,
     Table,
 }
 
 impl Tab {
-    /// Every view, in the top bar's order (Ctrl+1 … Ctrl+6).
-    pub const ALL: [Tab; 6] = [
+    /// Every view, in the top bar's order (Ctrl+1 … Ctrl+7).
+    pub const ALL: [Tab; 7] = [
         Tab::Model,
         Tab::Loss,
         Tab::Path,
         Tab::Curves,
+        Tab::Train,
         Tab::Scatter,
         Tab::Table,
     ];
@@ -143,6 +146,8 @@ pub struct Settings {
     pub view: ViewSettings,
     pub model: ModelSettings,
     pub recent_files: Vec<PathBuf>,
+    /// The Train view's model, network, optimiser and inputs.
+    pub train: crate::train::TrainParams,
 }
 
 /// What the data job computes from: the key of the data slot.
@@ -227,6 +232,17 @@ impl Settings {
         if !(2..=MAX_CV_FOLDS).contains(&self.model.cv_folds) {
             notes.push(format!("CV folds {}", self.model.cv_folds));
             self.model.cv_folds = ModelSettings::default().cv_folds;
+        }
+        if let Err(e) = self.train.validate() {
+            notes.push(format!("training: {e}"));
+            self.train = Default::default();
+        }
+        if let Source::Points(p) = &self.source
+            && let Err(e) = p.check()
+        {
+            notes.push(format!("edited points: {e}"));
+            self.source = Source::default();
+            self.roles = Default::default();
         }
         if self.recent_files.len() > MAX_RECENT {
             notes.push(format!("{} recent files", self.recent_files.len()));

@@ -21,6 +21,7 @@
 //!   shuffles the rows before each epoch; no threads inside an epoch, so the same seed gives
 //!   the same loss curve bit for bit.
 
+mod adjust;
 pub mod layers;
 pub mod network;
 mod params;

@@ -39,6 +39,9 @@ pub struct Ctx<'a> {
     pub compare: &'a Shown<Comparison, Comparison>,
     pub cv: &'a Shown<CvRun, CvRun>,
     pub svm_path: &'a Shown<SvmPath, SvmPath>,
+    /// The Train view's run, and the progress of its job.
+    pub train: &'a crate::state::TrainRun,
+    pub train_progress: Option<std::sync::Arc<crate::progress::Progress>>,
     /// Why the model settings cannot be fitted as they are.
     pub param_error: Option<&'a str>,
     /// Open the file dialog drawn in the window (set when no native one can be shown).
@@ -84,6 +87,7 @@ pub struct Views {
     pub loss: views::loss::LossView,
     pub path: views::path::PathView,
     pub curves: views::curves::CurvesView,
+    pub train: views::train::TrainView,
     /// The file dialog drawn in the window, while it is open.
     pub file_dialog: Option<egui_file::FileDialog>,
     pub export: export::ExportState,
@@ -161,11 +165,21 @@ pub fn app_ui(ui: &mut egui::Ui, views: &mut Views, cx: &mut Ctx<'_>) {
                 });
             });
     }
+    if cx.settings.view.tab == Tab::Train && !cx.settings.view.hide_model_panel {
+        egui::Panel::right("train_panel")
+            .resizable(true)
+            .default_size(side)
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical()
+                    .show(ui, |ui| panels::train_controls::train_controls_ui(ui, cx));
+            });
+    }
     egui::CentralPanel::default().show(ui, |ui| match cx.settings.view.tab {
         Tab::Model => views::model_tab_ui(ui, views, cx),
         Tab::Loss => views.loss.ui(ui, cx),
         Tab::Path => views.path.ui(ui, cx),
         Tab::Curves => views.curves.ui(ui, cx),
+        Tab::Train => views.train.ui(ui, cx),
         Tab::Scatter => views.scatter.ui(ui, cx),
         Tab::Table => views.table.ui(ui, cx),
     });
@@ -270,8 +284,8 @@ const SHORTCUTS: [(&str, &str); 9] = [
         "export figures (SVG, CSV), the model (JSON), the window (PNG)…",
     ),
     (
-        "Ctrl+1 … Ctrl+6",
-        "Model, Loss, Path, Curves, Scatter, Table",
+        "Ctrl+1 … Ctrl+7",
+        "Model, Loss, Path, Curves, Train, Scatter, Table",
     ),
     ("F2 / F3", "show or hide the data panel / the model panel"),
     (
@@ -281,7 +295,7 @@ const SHORTCUTS: [(&str, &str); 9] = [
     ("scroll, drag, double-click", "zoom, pan, reset a plot"),
 ];
 
-/// F1, F2, F3 and Ctrl+1 … Ctrl+6.
+/// F1, F2, F3 and Ctrl+1 … Ctrl+7.
 fn shortcuts(ui: &mut egui::Ui, cx: &mut Ctx<'_>) {
     let view = &mut cx.settings.view;
     ui.input_mut(|i| {
@@ -313,6 +327,7 @@ fn shortcuts(ui: &mut egui::Ui, cx: &mut Ctx<'_>) {
             egui::Key::Num4,
             egui::Key::Num5,
             egui::Key::Num6,
+            egui::Key::Num7,
         ];
         for (key, tab) in keys.into_iter().zip(Tab::ALL) {
             if i.consume_key(egui::Modifiers::COMMAND, key) {
@@ -363,13 +378,16 @@ fn top_bar_ui(ui: &mut egui::Ui, cx: &mut Ctx<'_>) {
             .on_hover_text(
                 "Validation and learning curves, the bias–variance decomposition, and A against B — all by k-fold cross-validation",
             );
+        ui.selectable_value(tab, Tab::Train, "Train").on_hover_text(
+            "Logistic regression, a linear SVM or a small neural network trained by SGD, epoch by epoch, as you watch",
+        );
         ui.selectable_value(tab, Tab::Scatter, "Scatter")
             .on_hover_text("Two features against each other, coloured by the target");
         ui.selectable_value(tab, Tab::Table, "Table")
             .on_hover_text("The data as read, with per-column statistics");
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             let view = &mut cx.settings.view;
-            if view.tab.shows_model() {
+            if view.tab.shows_model() || view.tab == Tab::Train {
                 toggle_ui(ui, &mut view.hide_model_panel, "Model ▸", "Show or hide the model panel (F3)");
             }
             toggle_ui(ui, &mut view.hide_data_panel, "◂ Data", "Show or hide the data panel (F2)");

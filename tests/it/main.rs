@@ -25,3 +25,4 @@ mod ui_edit;
 mod ui_loss;
 mod ui_model;
 mod ui_path;
+mod ui_train;

@@ -3,3 +3,4 @@
 pub mod data;
 pub mod metrics;
 pub mod model_controls;
+pub mod train_controls;

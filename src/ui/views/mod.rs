@@ -10,6 +10,7 @@ pub mod pca;
 pub mod regression;
 pub mod scatter;
 pub mod table;
+pub mod train;
 
 use egui::RichText;
 
