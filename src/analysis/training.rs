@@ -29,8 +29,9 @@ pub const FRAME_EVERY: Duration = Duration::from_millis(100);
 /// axes are among those columns.
 #[derive(Clone, Debug)]
 pub struct TrainInput {
-    /// Dataset feature indices the network sees, in order.
+    /// Dataset feature indices the network sees, in order, and their names.
     pub features: Vec<usize>,
+    pub names: Vec<String>,
     /// Positions in `features` of the plot's horizontal and vertical axes.
     pub axes: (usize, usize),
     pub x_train: Array2<f64>,
@@ -86,6 +87,10 @@ pub fn train_input(
         grid: GridSpec::around(&xs, &ys, 0.08, TRAIN_GRID, TRAIN_GRID),
         base,
         x_range: (lo, hi),
+        names: features
+            .iter()
+            .map(|&j| ds.feature_names[j].clone())
+            .collect(),
         features,
     })
 }
@@ -134,10 +139,14 @@ pub struct TrainFrame {
     pub epochs_per_second: Option<f64>,
     /// Every input's and unit's value over the plane, small (for the network drawing).
     pub units: Option<UnitMaps>,
+    /// The network's inputs by name: the chosen features of two columns (x₁, x₁², …), else
+    /// the columns' own names.
+    pub input_names: Vec<String>,
 }
 
 /// Each input's and each unit's output over a small grid of the plane of the shown pair, as
 /// Playground draws them in its nodes: `values[j·nx + i]` at `(spec.x_at(i), spec.y_at(j))`.
+/// With one feature (`spec.ny == 1`), each is a curve over it: `values[i]` at `spec.x_at(i)`.
 #[derive(Clone, Debug)]
 pub struct UnitMaps {
     pub spec: GridSpec,
@@ -155,7 +164,19 @@ fn unit_maps(trainer: &Trainer, input: &TrainInput) -> UnitMaps {
         ..input.grid.clone()
     };
     let (fx, fy) = input.axes;
-    let points = spec.points(input.base.view(), fx, fy);
+    // One feature: the maps are curves over it (a grid of one row).
+    let spec = if fx == fy {
+        GridSpec { ny: 1, ..spec }
+    } else {
+        spec
+    };
+    let points = if fx == fy {
+        Array2::from_shape_fn((spec.nx, input.base.len()), |(i, j)| {
+            if j == fx { spec.x_at(i) } else { input.base[j] }
+        })
+    } else {
+        spec.points(input.base.view(), fx, fy)
+    };
     let inputs = trainer.input_values(points.view());
     let layers = trainer
         .layers()
@@ -197,8 +218,14 @@ pub fn frame(trainer: &Trainer, input: &TrainInput, epochs_per_second: Option<f6
             .map(|(&x, &y)| [x, y])
             .collect()
     });
-    let units = (fx != fy).then(|| unit_maps(trainer, input));
+    let units = Some(unit_maps(trainer, input));
+    let input_names = if input.features.len() == 2 {
+        trainer.input_names()
+    } else {
+        input.names.clone()
+    };
     TrainFrame {
+        input_names,
         trainer: trainer.clone(),
         map,
         boundary,

@@ -217,7 +217,7 @@ impl TrainView {
             }
             None => self.map = None,
         }
-        let Some(units) = &frame.units else {
+        let Some(units) = frame.units.as_ref().filter(|u| u.spec.ny > 1) else {
             self.inputs.clear();
             self.units.clear();
             return;
@@ -275,9 +275,7 @@ impl TrainView {
             .map(|t| t.id());
         let map_tex = hovered_map.or_else(|| self.map.as_ref().map(|t| t.id()));
         let spec = frame.map.as_ref().map(|m| m.spec.clone());
-        let mut plot = crate::ui::plot(ui, &fig.id)
-            .height((height - 40.0).max(160.0))
-            .data_aspect(1.0);
+        let mut plot = crate::ui::plot(ui, &fig.id).height((height - 40.0).max(160.0));
         if editing {
             plot = plot.allow_drag(false).allow_boxed_zoom(false);
         }
@@ -322,7 +320,7 @@ impl TrainView {
     fn network_ui(&mut self, ui: &mut egui::Ui, frame: &TrainFrame, size: egui::Vec2) {
         let trainer = &frame.trainer;
         let layers = trainer.layers();
-        let names = trainer.input_names();
+        let names = &frame.input_names;
         let mut columns: Vec<Vec<Node>> = vec![(0..names.len()).map(Node::Input).collect()];
         for (l, layer) in layers.iter().enumerate() {
             columns.push(
@@ -375,7 +373,21 @@ impl TrainView {
         for (c, column) in columns.iter().enumerate() {
             for (k, &node) in column.iter().enumerate() {
                 let r = node_rect(c, k, column.len());
+                let curve = frame
+                    .units
+                    .as_ref()
+                    .filter(|u| u.spec.ny == 1)
+                    .and_then(|u| match node {
+                        Node::Input(i) => u.inputs.get(i),
+                        Node::Unit(l, k) => u.layers.get(l).and_then(|layer| layer.get(k)),
+                    });
                 match self.node_texture(node) {
+                    _ if curve.is_some() => {
+                        painter.rect_filled(r, 2.0, theme::MAP_BACKGROUND);
+                        if let Some(v) = curve {
+                            unit_curve(&painter, r, v);
+                        }
+                    }
                     Some(t) => {
                         painter.image(
                             t.id(),
@@ -461,6 +473,34 @@ fn unit_image(values: &[f64], spec: &GridSpec) -> egui::ColorImage {
         }
     }
     egui::ColorImage::new([nx, ny], pixels)
+}
+
+/// A unit's output over the one feature, as a small curve in its box.
+fn unit_curve(painter: &egui::Painter, r: egui::Rect, values: &[f64]) {
+    let finite = values.iter().filter(|v| v.is_finite());
+    let lo = finite.clone().fold(f64::INFINITY, |a, &b| a.min(b));
+    let hi = finite.fold(f64::NEG_INFINITY, |a, &b| a.max(b));
+    if !(lo.is_finite() && hi.is_finite()) || values.len() < 2 {
+        return;
+    }
+    let span = if hi > lo { hi - lo } else { 1.0 };
+    let inner = r.shrink(2.0);
+    let points: Vec<egui::Pos2> = values
+        .iter()
+        .enumerate()
+        .map(|(i, &v)| {
+            let t = i as f32 / (values.len() - 1) as f32;
+            let u = ((v - lo) / span) as f32;
+            egui::pos2(
+                inner.left() + t * inner.width(),
+                inner.bottom() - u * inner.height(),
+            )
+        })
+        .collect();
+    painter.add(egui::Shape::line(
+        points,
+        egui::Stroke::new(1.5, theme::class_color(1)),
+    ));
 }
 
 fn node_name(frame: &TrainFrame, node: Node) -> String {
