@@ -45,7 +45,9 @@ impl Dense {
     /// parameter gradients `∂L/∂W = xᵀ grad`, `∂L/∂b = Σ_rows grad`.
     pub fn backward(&self, x: ArrayView2<f64>, grad: &Array2<f64>) -> (Array2<f64>, DenseGrad) {
         let gx = grad.dot(&self.w.t());
-        let gw = x.t().dot(grad);
+        // `xᵀ grad` can come back in column-major order; the optimiser walks parameters and
+        // gradients as flat row-major slices, so make it standard.
+        let gw = x.t().dot(grad).as_standard_layout().into_owned();
         let gb = grad.sum_axis(Axis(0));
         (gx, DenseGrad { w: gw, b: gb })
     }
