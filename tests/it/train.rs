@@ -747,3 +747,152 @@ fn the_view_api_draws_the_same_model_it_scores() {
     assert!(t.unit_output(5, 0, pts.view()).iter().all(|v| v.is_nan()));
     assert!(t.predict_proba(Array2::zeros((1, 3)).view()).is_err());
 }
+
+mod cli {
+    use crate::common::{assert_one_line_error, json, ridgeline};
+
+    #[test]
+    fn train_prints_one_json_object_with_a_loss_per_epoch() {
+        let out = ridgeline(&["train", "circles", "--epochs", "30", "--seed", "1"]);
+        let v = json(&out);
+        assert_eq!(v["epochs"], 30);
+        assert_eq!(v["completed"], true);
+        assert_eq!(v["model"], "mlp");
+        assert_eq!(v["n_train"], 240);
+        assert_eq!(v["n_test"], 60);
+        for key in ["train_loss", "test_loss"] {
+            let l = v[key].as_array().unwrap();
+            assert_eq!(l.len(), 30, "{key}");
+            assert!(l.iter().all(|x| x.as_f64().unwrap() > 0.0));
+        }
+        // The loss falls: the last epoch below the first.
+        let tl = v["train_loss"].as_array().unwrap();
+        assert!(tl[29].as_f64().unwrap() < tl[0].as_f64().unwrap());
+        let acc = v["test_accuracy"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&acc));
+        assert!(v["accuracy"].is_number() && v["train_ms"].is_number());
+        assert!(v.get("r2").is_none());
+        // `--dataset NAME` is the same as DATA; the same seed, the same numbers.
+        let again = json(&ridgeline(&[
+            "train",
+            "--dataset",
+            "circles",
+            "--epochs",
+            "30",
+            "--seed",
+            "1",
+        ]));
+        assert_eq!(again["train_loss"], v["train_loss"]);
+    }
+
+    #[test]
+    fn train_on_a_numeric_target_reports_r2_and_mse_and_csv_has_one_row_per_epoch() {
+        let v = json(&ridgeline(&[
+            "train", "curve", "--model", "logistic", "--epochs", "5",
+        ]));
+        assert!(v["r2"].is_number() && v["test_mse"].is_number());
+        assert!(v.get("accuracy").is_none() && v.get("hidden").is_none());
+
+        let out = ridgeline(&["train", "xor", "--epochs", "7", "--format", "csv"]);
+        assert!(out.status.success());
+        let text = String::from_utf8(out.stdout).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines[0],
+            "epoch,train_loss,test_loss,accuracy,test_accuracy"
+        );
+        assert_eq!(lines.len(), 8);
+        assert!(lines[7].starts_with("7,"));
+        assert_eq!(lines[3].split(',').count(), 5);
+    }
+
+    #[test]
+    fn a_file_given_as_data_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("pts.csv");
+        let mut text = String::from("a,b,label\n");
+        for i in 0..40 {
+            let x = i as f64 / 10.0;
+            text += &format!(
+                "{x},{},{}\n",
+                (i * 7 % 11) as f64,
+                if i < 20 { "no" } else { "yes" }
+            );
+        }
+        std::fs::write(&path, text).unwrap();
+        let p = path.to_str().unwrap();
+        let v = json(&ridgeline(&[
+            "train",
+            p,
+            "--model",
+            "linear-svm",
+            "--epochs",
+            "50",
+            "--features",
+            "x1,x2,x1x2",
+        ]));
+        assert_eq!(v["inputs"], serde_json::json!(["x1", "x2", "x1x2"]));
+        assert!(v["accuracy"].as_f64().unwrap() >= 0.9);
+        let same = json(&ridgeline(&[
+            "train",
+            "--data",
+            p,
+            "--model",
+            "linear-svm",
+            "--epochs",
+            "50",
+            "--features",
+            "x1,x2,x1x2",
+        ]));
+        assert_eq!(same["train_loss"], v["train_loss"]);
+    }
+
+    #[test]
+    fn bad_values_end_with_one_line() {
+        let cases: &[(&[&str], &str)] = &[
+            (&["train", "circles", "--lr", "0"], "learning rate"),
+            (&["train", "circles", "--lr=-1"], "learning rate"),
+            (&["train", "circles", "--batch", "0"], "batch size"),
+            (&["train", "circles", "--epochs", "0"], "epochs"),
+            (&["train", "circles", "--hidden", "8,40"], "units"),
+            (
+                &["train", "circles", "--hidden", "2,2,2,2,2"],
+                "hidden layers",
+            ),
+            (&["train", "circles", "--l2=-0.1"], "L2"),
+            (&["train", "circles", "--l1", "nan"], "L1"),
+            (&["train", "circles", "--momentum", "1"], "momentum"),
+            (
+                &[
+                    "train",
+                    "circles",
+                    "--optimizer",
+                    "adam",
+                    "--momentum",
+                    "0.5",
+                ],
+                "--momentum",
+            ),
+            (&["train", "circles", "--features", "x3"], "unknown feature"),
+            (&["train", "iris", "--features", "x1"], "2 feature columns"),
+            (&["train", "circles", "--test-size", "0.95"], "--test-size"),
+            (&["train", "circles", "--activation", "swish"], "swish"),
+            (&["train", "circles", "--model", "tree"], "tree"),
+            (&["train", "no-such-data"], "neither a file nor a built-in"),
+            (
+                &["train", "diabetes", "--model", "linear-svm"],
+                "class labels",
+            ),
+            (&["train", "circles", "--time-limit", "0"], "time-limit"),
+            (
+                &[
+                    "train", "curve", "--lr", "10", "--hidden", "32,32", "--batch", "200",
+                ],
+                "lower the learning rate",
+            ),
+        ];
+        for (args, needle) in cases {
+            assert_one_line_error(&ridgeline(args), needle);
+        }
+    }
+}
