@@ -2,6 +2,7 @@
 //! ReLU units, plain SGD, lr 0.03, batch 10) on two moons (noise 0.2, seed 0): 500 training
 //! rows (Playground's size) and 10,000, each with a 20% test part scored after the epoch as
 //! the Train view does. One epoch = shuffle, n/10 minibatch updates, full train and test loss.
+//! Also the decision map of that network over a 100 × 100 grid (what the view redraws).
 //!
 //! Run: `CARGO_TARGET_DIR=target cargo bench --bench train`
 
@@ -9,6 +10,7 @@ use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use ndarray::{Array2, Axis};
+use ridgeline::analysis::grid::GridSpec;
 use ridgeline::data::generate::{Generator, generate};
 use ridgeline::estimators::TargetView;
 use ridgeline::progress::Progress;
@@ -48,6 +50,14 @@ fn bench(c: &mut Criterion) {
         });
     }
     group.finish();
+
+    // The decision map the view redraws: the default network over a 100 × 100 grid.
+    let t = trainer(500);
+    let spec = GridSpec::around(&[-1.5, 2.5], &[-1.0, 1.5], 0.0, 100, 100);
+    let base = ndarray::array![0.0, 0.0];
+    c.bench_function("decision_grid_100x100", |b| {
+        b.iter(|| black_box(t.decision_grid(&spec, base.view(), 0, 1)))
+    });
 }
 
 criterion_group!(benches, bench);
