@@ -1426,8 +1426,8 @@ pub struct TrainArgs {
     /// Hold out this share of rows (seeded with --seed, stratified) for the test loss.
     #[arg(long, value_name = "F", default_value_t = 0.2)]
     pub test_size: f64,
-    /// Wall-clock budget of the training, in seconds: it stops after the epoch running then,
-    /// reported with `"completed": false`.
+    /// Wall-clock budget of the training, in seconds: it stops after the epoch running then
+    /// (at least one epoch is run), reported with `"completed": false`.
     #[arg(
         long,
         value_name = "SECS",
@@ -1593,6 +1593,8 @@ fn train_out(args: &TrainArgs, out: &mut dyn std::io::Write) -> Result<(), CliEr
             let last = h.last().copied().unwrap_or_default();
             let mut v = json!({
                 "model": p.model.name(),
+                "model_label": t.model_label(),
+                "loss": t.loss_name(),
                 "task": t.task().name(),
                 "inputs": r.input_names,
                 "n_train": t.n_train(),

@@ -378,6 +378,28 @@ impl Trainer {
         self.x_test.nrows()
     }
 
+    /// What is being trained, in words: the model, and for the logistic model on a numeric
+    /// target what it then is (least squares).
+    pub fn model_label(&self) -> &'static str {
+        match (self.params.model, self.n_classes) {
+            (TrainModel::Logistic, None) => "Linear regression (SGD, least squares)",
+            (TrainModel::Logistic, Some(2)) => "Logistic regression (SGD)",
+            (TrainModel::Logistic, Some(_)) => "Softmax regression (SGD)",
+            (m, _) => m.label(),
+        }
+    }
+
+    /// The output unit and its cost, in words.
+    pub fn loss_name(&self) -> &'static str {
+        match (self.net.head, self.n_classes) {
+            (Head::SigmoidBce(_), _) => "sigmoid + binary cross-entropy",
+            (Head::SoftmaxCe(_), _) => "softmax + cross-entropy",
+            (Head::LinearMse(_), _) => "linear + squared error",
+            (Head::Hinge(_), Some(2)) => "hinge",
+            (Head::Hinge(_), _) => "hinge, one-vs-rest",
+        }
+    }
+
     /// The network (for its layer types; see [`Self::layers`] for drawing).
     pub fn network(&self) -> &Network {
         &self.net
@@ -495,15 +517,16 @@ impl Trainer {
     }
 
     /// Train until `params.epochs` epochs are done or `progress`'s time limit has passed
-    /// (checked between epochs). Returns `true` when every epoch was run.
+    /// (checked after each epoch, so at least one epoch is run). Returns `true` when every
+    /// epoch was run.
     pub fn run(&mut self, progress: &Progress) -> Result<bool, Error> {
         progress.set_total(self.params.epochs as u64);
         while !self.is_done() {
-            if progress.out_of_time() {
-                return Ok(false);
-            }
             self.run_epoch(progress)?;
             progress.set(self.epoch as u64);
+            if progress.out_of_time() && !self.is_done() {
+                return Ok(false);
+            }
         }
         Ok(true)
     }

@@ -788,6 +788,8 @@ mod cli {
             "train", "curve", "--model", "logistic", "--epochs", "5",
         ]));
         assert!(v["r2"].is_number() && v["test_mse"].is_number());
+        assert_eq!(v["loss"], "linear + squared error");
+        assert_eq!(v["model_label"], "Linear regression (SGD, least squares)");
         assert!(v.get("accuracy").is_none() && v.get("hidden").is_none());
 
         let out = ridgeline(&["train", "xor", "--epochs", "7", "--format", "csv"]);
@@ -842,6 +844,23 @@ mod cli {
             "x1,x2,x1x2",
         ]));
         assert_eq!(same["train_loss"], v["train_loss"]);
+    }
+
+    #[test]
+    fn the_time_limit_stops_training_between_epochs_and_says_so() {
+        // 100 000 epochs of 240 rows take seconds; a millisecond stops it early.
+        let v = json(&ridgeline(&[
+            "train",
+            "circles",
+            "--epochs",
+            "100000",
+            "--time-limit",
+            "0.001",
+        ]));
+        assert_eq!(v["completed"], false);
+        let epochs = v["epochs"].as_u64().unwrap();
+        assert!((1..100_000).contains(&epochs), "{epochs}");
+        assert_eq!(v["train_loss"].as_array().unwrap().len() as u64, epochs);
     }
 
     #[test]
