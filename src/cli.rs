@@ -1548,17 +1548,7 @@ fn train_run(args: &TrainArgs) -> Result<TrainRun, CliError> {
     };
     let sp = split(&ds.target, &prep);
     check_test_rows("--test-size", test_fraction, &ds, ModelKind::Svm, &sp)?;
-    let x_train = ds.x.select(ndarray::Axis(0), &sp.train);
-    let x_test = ds.x.select(ndarray::Axis(0), &sp.test);
-    let train_t = live::Design::target_of(&ds, &sp.train);
-    let test_t = live::Design::target_of(&ds, &sp.test);
-    let mut trainer = Trainer::new(
-        &params,
-        x_train.view(),
-        train_t.view(),
-        x_test.view(),
-        test_t.view(),
-    )?;
+    let mut trainer = Trainer::for_dataset(&params, &ds, &sp)?;
     let input_names = if ds.n_features() == 2 {
         params
             .features

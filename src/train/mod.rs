@@ -339,6 +339,27 @@ impl Trainer {
         })
     }
 
+    /// A trainer on a dataset's rows as `split` divides them (every feature column is an
+    /// input; 2 columns go through `params.features`).
+    pub fn for_dataset(
+        params: &TrainParams,
+        ds: &crate::data::Dataset,
+        split: &crate::data::prep::Split,
+    ) -> Result<Trainer, Error> {
+        use crate::analysis::live::Design;
+        let x_train = ds.x.select(Axis(0), &split.train);
+        let x_test = ds.x.select(Axis(0), &split.test);
+        let t_train = Design::target_of(ds, &split.train);
+        let t_test = Design::target_of(ds, &split.test);
+        Trainer::new(
+            params,
+            x_train.view(),
+            t_train.view(),
+            x_test.view(),
+            t_test.view(),
+        )
+    }
+
     pub fn params(&self) -> &TrainParams {
         &self.params
     }
