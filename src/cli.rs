@@ -222,6 +222,9 @@ pub enum Command {
     Path(Box<PathArgs>),
     /// A validation or learning curve by k-fold cross-validation: one JSON object (or CSV).
     Curve(Box<CurveArgs>),
+    /// Train by stochastic gradient descent (logistic regression, linear SVM, MLP), epoch by
+    /// epoch: one JSON object with the loss per epoch (or `--format csv`: the per-epoch table).
+    Train(Box<TrainArgs>),
 }
 
 /// Which data to use: a built-in (`--dataset`) or a file (`--data`).
@@ -363,6 +366,7 @@ pub fn run(command: &Command, out: &mut dyn std::io::Write) -> Result<(), CliErr
                 FormatArg::Csv => write!(out, "{}", curve_csv(&v))?,
             }
         }
+        Command::Train(args) => train_out(args, out)?,
     }
     Ok(())
 }
@@ -1341,6 +1345,331 @@ fn curve_csv(v: &Value) -> String {
         text.push('\n');
     }
     text
+}
+
+/// `--model` of `train`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TrainModelArg {
+    Mlp,
+    /// Logistic regression by SGD (least squares on a numeric target).
+    Logistic,
+    /// A linear SVM by SGD on the hinge loss (one-vs-rest for more than two classes).
+    LinearSvm,
+}
+
+/// `--activation` of `train`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ActivationArg {
+    Relu,
+    LeakyRelu,
+    Prelu,
+    Abs,
+    Tanh,
+    Sigmoid,
+}
+
+/// `--optimizer` of `train`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OptimizerArg {
+    Sgd,
+    Momentum,
+    Adam,
+}
+
+/// `ridgeline train`: SGD epoch by epoch.
+#[derive(Debug, Args, Clone)]
+#[command(mut_arg("dataset", |a| a.required_unless_present_any(["data", "input"])))]
+pub struct TrainArgs {
+    /// A built-in dataset (see `ridgeline datasets`) or a CSV/TSV file: the same as
+    /// `--dataset NAME` or `--data FILE` (an existing file wins over a built-in's name).
+    #[arg(value_name = "DATA", conflicts_with_all = ["dataset", "data"])]
+    pub input: Option<String>,
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// The model.
+    #[arg(long, value_enum, default_value_t = TrainModelArg::Mlp)]
+    pub model: TrainModelArg,
+    /// MLP hidden layer sizes, comma-separated (1-4 layers of 1-32 units).
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "N1,N2,…",
+        default_value = "8"
+    )]
+    pub hidden: Vec<usize>,
+    /// Hidden units' activation (MLP).
+    #[arg(long, value_enum, default_value_t = ActivationArg::Relu)]
+    pub activation: ActivationArg,
+    /// The update rule (default sgd; momentum when --momentum is given).
+    #[arg(long, value_enum)]
+    pub optimizer: Option<OptimizerArg>,
+    /// Learning rate.
+    #[arg(long, default_value_t = 0.03)]
+    pub lr: f64,
+    /// Momentum μ in [0, 1) (implies --optimizer momentum; default 0.9 with it).
+    #[arg(long)]
+    pub momentum: Option<f64>,
+    /// Minibatch size.
+    #[arg(long, default_value_t = 10)]
+    pub batch: usize,
+    /// Number of epochs.
+    #[arg(long, default_value_t = 100)]
+    pub epochs: usize,
+    /// L2 penalty λ₂ (λ₂/2 Σw² added to the mean loss; biases not penalised).
+    #[arg(long, default_value_t = 0.0)]
+    pub l2: f64,
+    /// L1 penalty λ₁ (λ₁ Σ|w| added to the mean loss, by a proximal step).
+    #[arg(long, default_value_t = 0.0)]
+    pub l1: f64,
+    /// Inputs computed from 2-column data: x1,x2,x1^2,x2^2,x1x2,sin(x1),sin(x2)
+    /// (default x1,x2; other data uses its columns).
+    #[arg(long, value_name = "F1,F2,…")]
+    pub features: Option<String>,
+    /// Hold out this share of rows (seeded with --seed, stratified) for the test loss.
+    #[arg(long, value_name = "F", default_value_t = 0.2)]
+    pub test_size: f64,
+    /// Wall-clock budget of the training, in seconds: it stops after the epoch running then
+    /// (at least one epoch is run), reported with `"completed": false`.
+    #[arg(
+        long,
+        value_name = "SECS",
+        value_parser = parse_time_limit,
+        default_value = "60"
+    )]
+    pub time_limit: std::time::Duration,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Json)]
+    pub format: FormatArg,
+}
+
+impl TrainArgs {
+    /// The training parameters the flags stand for (`--seed` seeds the data, the split and
+    /// the training alike).
+    pub fn params(&self) -> Result<crate::train::TrainParams, CliError> {
+        use crate::train::{Activation, FeatureSet, Optimizer, TrainModel, TrainParams};
+        let defaults = TrainParams::default();
+        let optimizer = match (self.optimizer, self.momentum) {
+            (Some(OptimizerArg::Sgd | OptimizerArg::Adam), Some(_)) => {
+                return Err(CliError(
+                    "--momentum is for --optimizer momentum (leave --optimizer out, or set it to momentum)"
+                        .into(),
+                ));
+            }
+            (Some(OptimizerArg::Sgd), None) | (None, None) => Optimizer::Sgd,
+            (Some(OptimizerArg::Momentum), _) | (None, Some(_)) => Optimizer::Momentum,
+            (Some(OptimizerArg::Adam), None) => Optimizer::Adam,
+        };
+        let features = match &self.features {
+            Some(s) => FeatureSet::parse(s).map_err(|e| CliError(format!("--features: {e}")))?,
+            None => FeatureSet::default(),
+        };
+        let p = TrainParams {
+            model: match self.model {
+                TrainModelArg::Mlp => TrainModel::Mlp,
+                TrainModelArg::Logistic => TrainModel::Logistic,
+                TrainModelArg::LinearSvm => TrainModel::LinearSvm,
+            },
+            hidden: self.hidden.clone(),
+            activation: match self.activation {
+                ActivationArg::Relu => Activation::Relu,
+                ActivationArg::LeakyRelu => Activation::LeakyRelu,
+                ActivationArg::Prelu => Activation::Prelu,
+                ActivationArg::Abs => Activation::Abs,
+                ActivationArg::Tanh => Activation::Tanh,
+                ActivationArg::Sigmoid => Activation::Sigmoid,
+            },
+            optimizer,
+            lr: self.lr,
+            momentum: self.momentum.unwrap_or(defaults.momentum),
+            batch_size: self.batch,
+            epochs: self.epochs,
+            l2: self.l2,
+            l1: self.l1,
+            features,
+            seed: self.data.seed,
+        };
+        p.validate()?;
+        Ok(p)
+    }
+
+    /// `DATA` as `--dataset` or `--data`.
+    fn data_args(&self) -> Result<DataArgs, CliError> {
+        let mut data = self.data.clone();
+        if let Some(input) = &self.input {
+            let path = PathBuf::from(input);
+            if path.is_file() {
+                data.data = Some(path);
+            } else if Builtin::names().contains(&input.as_str()) {
+                data.dataset = Some(input.clone());
+            } else {
+                return Err(CliError(format!(
+                    "DATA '{input}' is neither a file nor a built-in dataset ({})",
+                    Builtin::names().join(", ")
+                )));
+            }
+        }
+        Ok(data)
+    }
+}
+
+/// The data `train` runs on, and the trained run.
+struct TrainRun {
+    trainer: crate::train::Trainer,
+    input_names: Vec<String>,
+    completed: bool,
+    train_ms: f64,
+    load_ms: f64,
+}
+
+fn train_run(args: &TrainArgs) -> Result<TrainRun, CliError> {
+    use crate::train::{TrainModel, Trainer};
+    let params = args.params()?;
+    let test_fraction = check_test_size(Some(args.test_size))?;
+    let data = args.data_args()?;
+    let loaded = data.load()?;
+    let ds = build_dataset_for(&loaded.table, &loaded.roles, Purpose::Supervised)?;
+    if params.model == TrainModel::LinearSvm && ds.target.task() == Task::Regression {
+        return Err(CliError(
+            "a linear SVM needs class labels, not a numeric target: choose a column of class \
+             labels with --target COL, or give --task classification if this one holds classes"
+                .into(),
+        ));
+    }
+    if args.features.is_some() && ds.n_features() != 2 {
+        return Err(CliError(format!(
+            "--features computes inputs from 2 feature columns; this data has {} (its columns \
+             are the inputs)",
+            ds.n_features()
+        )));
+    }
+    let prep = PrepSettings {
+        test_fraction,
+        seed: data.seed,
+        stratify: true,
+        standardize: true,
+    };
+    let sp = split(&ds.target, &prep);
+    check_test_rows("--test-size", test_fraction, &ds, ModelKind::Svm, &sp)?;
+    let mut trainer = Trainer::for_dataset(&params, &ds, &sp)?;
+    let input_names = if ds.n_features() == 2 {
+        params
+            .features
+            .names()
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
+    } else {
+        ds.feature_names.clone()
+    };
+    let start = Instant::now();
+    let completed = trainer.run(&Progress::with_time_limit(args.time_limit))?;
+    let train_ms = start.elapsed().as_secs_f64() * 1e3;
+    Ok(TrainRun {
+        trainer,
+        input_names,
+        completed,
+        train_ms,
+        load_ms: loaded.load_ms,
+    })
+}
+
+fn train_out(args: &TrainArgs, out: &mut dyn std::io::Write) -> Result<(), CliError> {
+    let r = train_run(args)?;
+    let t = &r.trainer;
+    let h = t.history();
+    let classes = t.n_classes().is_some();
+    let has_test = t.n_test() > 0;
+    match args.format {
+        FormatArg::Json => {
+            let p = t.params();
+            let last = h.last().copied().unwrap_or_default();
+            let mut v = json!({
+                "model": p.model.name(),
+                "model_label": t.model_label(),
+                "loss": t.loss_name(),
+                "task": t.task().name(),
+                "inputs": r.input_names,
+                "n_train": t.n_train(),
+                "n_test": t.n_test(),
+                "lr": p.lr,
+                "batch": p.batch_size,
+                "optimizer": p.optimizer.name(),
+                "l2": p.l2,
+                "l1": p.l1,
+                "seed": p.seed,
+                "epochs": t.epoch(),
+                "completed": r.completed,
+                "train_loss": h.iter().map(|s| s.train_loss).collect::<Vec<_>>(),
+                "load_ms": round3(r.load_ms),
+                "train_ms": round3(r.train_ms),
+            });
+            if p.optimizer == crate::train::Optimizer::Momentum {
+                v["momentum"] = json!(p.momentum);
+            }
+            if p.model == crate::train::TrainModel::Mlp {
+                v["hidden"] = json!(p.hidden);
+                v["activation"] = json!(p.activation.name());
+                v["init"] = json!(p.activation.init_name());
+            }
+            if has_test {
+                v["test_loss"] = json!(h.iter().map(|s| s.test_loss).collect::<Vec<_>>());
+            }
+            if classes {
+                v["accuracy"] = json!(last.accuracy);
+                if has_test {
+                    v["test_accuracy"] = json!(last.test_accuracy);
+                }
+            } else {
+                v["r2"] = json!(last.r2);
+                v["mse"] = json!(last.mse);
+                if has_test {
+                    v["test_r2"] = json!(last.test_r2);
+                    v["test_mse"] = json!(last.test_mse);
+                }
+            }
+            if let Some(at) = first_null(&v, "") {
+                return Err(CliError(format!(
+                    "training gave a value that is not a finite number ({at})"
+                )));
+            }
+            writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+        }
+        FormatArg::Csv => {
+            let mut w = csv::Writer::from_writer(out);
+            let mut header = vec!["epoch", "train_loss"];
+            if has_test {
+                header.push("test_loss");
+            }
+            match (classes, has_test) {
+                (true, true) => header.extend(["accuracy", "test_accuracy"]),
+                (true, false) => header.push("accuracy"),
+                (false, true) => header.extend(["r2", "mse", "test_r2", "test_mse"]),
+                (false, false) => header.extend(["r2", "mse"]),
+            }
+            w.write_record(&header)?;
+            let num = |x: Option<f64>| x.map_or(String::new(), |v| v.to_string());
+            for s in h {
+                let mut row = vec![s.epoch.to_string(), s.train_loss.to_string()];
+                if has_test {
+                    row.push(num(s.test_loss));
+                }
+                if classes {
+                    row.push(num(s.accuracy));
+                    if has_test {
+                        row.push(num(s.test_accuracy));
+                    }
+                } else {
+                    row.extend([num(s.r2), num(s.mse)]);
+                    if has_test {
+                        row.extend([num(s.test_r2), num(s.test_mse)]);
+                    }
+                }
+                w.write_record(&row)?;
+            }
+            w.flush()?;
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -45,7 +45,9 @@ impl Dense {
     /// parameter gradients `∂L/∂W = xᵀ grad`, `∂L/∂b = Σ_rows grad`.
     pub fn backward(&self, x: ArrayView2<f64>, grad: &Array2<f64>) -> (Array2<f64>, DenseGrad) {
         let gx = grad.dot(&self.w.t());
-        let gw = x.t().dot(grad);
+        // `xᵀ grad` can come back in column-major order; the optimiser walks parameters and
+        // gradients as flat row-major slices, so make it standard.
+        let gw = x.t().dot(grad).as_standard_layout().into_owned();
         let gb = grad.sum_axis(Axis(0));
         (gx, DenseGrad { w: gw, b: gb })
     }
@@ -425,4 +427,50 @@ fn softmax_rows(s: &Array2<f64>) -> Array2<f64> {
         row /= sum;
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::array;
+
+    #[test]
+    fn activations_by_hand() {
+        let z = array![[-2.0, 0.0, 3.0]];
+        assert_eq!(Relu.forward(&z), array![[0.0, 0.0, 3.0]]);
+        assert_eq!(LeakyRelu.forward(&z), array![[-0.02, 0.0, 3.0]]);
+        assert_eq!(Abs.forward(&z), array![[2.0, 0.0, 3.0]]);
+        let p = Prelu {
+            slope: array![0.5, 0.1, 0.2],
+        };
+        assert_eq!(p.forward(&z), array![[-1.0, 0.0, 3.0]]);
+        // σ(0) = 1/2, tanh 0 = 0; σ(−2) = 1/(1 + e²) = 0.11920292202211755.
+        let s = Sigmoid.forward(&z);
+        assert!((s[[0, 0]] - 0.11920292202211755).abs() < 1e-16 && s[[0, 1]] == 0.5);
+        assert_eq!(Tanh.forward(&z)[[0, 1]], 0.0);
+        // PReLU's slope gradient collects g·z where z ≤ 0.
+        let (gz, ga) = p.backward(&z, &array![[1.0, 1.0, 1.0]]);
+        assert_eq!(gz, array![[0.5, 0.1, 1.0]]);
+        assert_eq!(ga, array![-2.0, 0.0, 0.0]);
+    }
+
+    #[test]
+    fn losses_by_hand() {
+        // BCE at s = 0: ln 2 whatever the class; gradient (1/2 − y)/n.
+        let (l, g) = SigmoidBce.loss_grad(&array![[0.0], [0.0]], &[0, 1]);
+        assert!((l - std::f64::consts::LN_2).abs() < 1e-15);
+        assert_eq!(g, array![[0.25], [-0.25]]);
+        // Softmax CE of equal scores over 4 classes: ln 4.
+        let (l, _) = SoftmaxCe.loss_grad(&array![[1.0, 1.0, 1.0, 1.0]], &[2]);
+        assert!((l - 4f64.ln()).abs() < 1e-15);
+        // MSE of residuals 1 and −3: (1 + 9)/2.
+        let (l, g) = LinearMse.loss_grad(&array![[1.0], [-1.0]], &[0.0, 2.0]);
+        assert_eq!((l, g), (5.0, array![[1.0], [-3.0]]));
+        // Hinge: margin 0.5 costs 0.5, margin 2 costs nothing.
+        let (l, _) = Hinge.loss_grad(&array![[0.5], [-2.0]], &[1, 0]);
+        assert_eq!(l, 0.25);
+        // Huge logits stay finite.
+        let (l, _) = SigmoidBce.loss_grad(&array![[800.0]], &[0]);
+        assert_eq!(l, 800.0);
+    }
 }

@@ -340,6 +340,27 @@ impl Trainer {
         })
     }
 
+    /// A trainer on a dataset's rows as `split` divides them (every feature column is an
+    /// input; 2 columns go through `params.features`).
+    pub fn for_dataset(
+        params: &TrainParams,
+        ds: &crate::data::Dataset,
+        split: &crate::data::prep::Split,
+    ) -> Result<Trainer, Error> {
+        use crate::analysis::live::Design;
+        let x_train = ds.x.select(Axis(0), &split.train);
+        let x_test = ds.x.select(Axis(0), &split.test);
+        let t_train = Design::target_of(ds, &split.train);
+        let t_test = Design::target_of(ds, &split.test);
+        Trainer::new(
+            params,
+            x_train.view(),
+            t_train.view(),
+            x_test.view(),
+            t_test.view(),
+        )
+    }
+
     pub fn params(&self) -> &TrainParams {
         &self.params
     }
@@ -377,6 +398,28 @@ impl Trainer {
 
     pub fn n_test(&self) -> usize {
         self.x_test.nrows()
+    }
+
+    /// What is being trained, in words: the model, and for the logistic model on a numeric
+    /// target what it then is (least squares).
+    pub fn model_label(&self) -> &'static str {
+        match (self.params.model, self.n_classes) {
+            (TrainModel::Logistic, None) => "Linear regression (SGD, least squares)",
+            (TrainModel::Logistic, Some(2)) => "Logistic regression (SGD)",
+            (TrainModel::Logistic, Some(_)) => "Softmax regression (SGD)",
+            (m, _) => m.label(),
+        }
+    }
+
+    /// The output unit and its cost, in words.
+    pub fn loss_name(&self) -> &'static str {
+        match (self.net.head, self.n_classes) {
+            (Head::SigmoidBce(_), _) => "sigmoid + binary cross-entropy",
+            (Head::SoftmaxCe(_), _) => "softmax + cross-entropy",
+            (Head::LinearMse(_), _) => "linear + squared error",
+            (Head::Hinge(_), Some(2)) => "hinge",
+            (Head::Hinge(_), _) => "hinge, one-vs-rest",
+        }
     }
 
     /// The network (for its layer types; see [`Self::layers`] for drawing).
@@ -496,15 +539,16 @@ impl Trainer {
     }
 
     /// Train until `params.epochs` epochs are done or `progress`'s time limit has passed
-    /// (checked between epochs). Returns `true` when every epoch was run.
+    /// (checked after each epoch, so at least one epoch is run). Returns `true` when every
+    /// epoch was run.
     pub fn run(&mut self, progress: &Progress) -> Result<bool, Error> {
         progress.set_total(self.params.epochs as u64);
         while !self.is_done() {
-            if progress.out_of_time() {
-                return Ok(false);
-            }
             self.run_epoch(progress)?;
             progress.set(self.epoch as u64);
+            if progress.out_of_time() && !self.is_done() {
+                return Ok(false);
+            }
         }
         Ok(true)
     }

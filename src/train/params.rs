@@ -418,3 +418,44 @@ impl TrainParams {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn features_parse_in_several_spellings_and_keep_their_order() {
+        let s = FeatureSet::parse("sin(x2), x1^2,x1²,X1*X2, x₂").unwrap();
+        assert_eq!(s.names(), ["x2", "x1^2", "x1x2", "sin(x2)"]);
+        assert_eq!(s.len(), 4);
+        assert!(FeatureSet::parse("x1,,").unwrap().contains(Feature::X1));
+        assert!(FeatureSet::parse("").is_err());
+        assert!(
+            FeatureSet::parse("x1,cos(x1)")
+                .unwrap_err()
+                .to_string()
+                .contains("cos(x1)")
+        );
+        assert_eq!(FeatureSet::default().toggled(Feature::X2).names(), ["x1"]);
+        assert_eq!(Feature::X1X2.eval(3.0, -2.0), -6.0);
+    }
+
+    #[test]
+    fn params_round_trip_through_json_and_missing_fields_take_defaults() {
+        let p = TrainParams {
+            hidden: vec![4, 2],
+            activation: Activation::Prelu,
+            features: FeatureSet::all(),
+            ..TrainParams::default()
+        };
+        let text = serde_json::to_string(&p).unwrap();
+        assert!(
+            text.contains("\"features\":[\"X1\",\"X2\",\"X1Sq\""),
+            "{text}"
+        );
+        assert_eq!(serde_json::from_str::<TrainParams>(&text).unwrap(), p);
+        let partial: TrainParams = serde_json::from_str(r#"{"lr": 0.1}"#).unwrap();
+        assert_eq!(partial.lr, 0.1);
+        assert_eq!(partial.hidden, TrainParams::default().hidden);
+    }
+}

@@ -19,6 +19,7 @@ mod pca;
 mod read_limits;
 mod session;
 mod svm;
+mod train;
 mod ui;
 mod ui_curves;
 mod ui_edit;
