@@ -13,7 +13,7 @@ fi
 mkdir -p screenshots
 shot() { # NAME ARGS...
   local name=$1; shift
-  xvfb-run -a -s "-screen 0 1280x800x24" target/release/ridgeline --fresh "$@" \
+  xvfb-run -a -s "-screen 0 ${SIZE:-1280x800}x24" target/release/ridgeline --fresh "$@" \
     --screenshot "screenshots/$name.png"
 }
 shot svm-moons --dataset moons --model svm
@@ -34,5 +34,6 @@ shot learning-logistic-winequality --dataset winequality --model logistic --all-
   --view curves --curve learning
 shot bias-variance-ridge-diabetes --dataset diabetes --model ridge --view curves \
   --curve bias-variance
+SIZE=900x600 shot train-curve --dataset curve --view train --play
 UPDATE_SCREENSHOTS=1 cargo test --locked --test it -- pinning_a_and_changing_the_model \
-  without_a_native_dialog
+  without_a_native_dialog a_network_on_spiral clicks_add_drags_move

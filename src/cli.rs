@@ -77,6 +77,9 @@ pub struct GuiArgs {
     /// Start from default settings instead of the remembered session (nothing is forgotten).
     #[arg(long)]
     pub fresh: bool,
+    /// Start training at once (the Train view's Play).
+    #[arg(long)]
+    pub play: bool,
 }
 
 /// The views `--view` can open.

@@ -37,6 +37,8 @@ pub struct Startup {
     pub task: Option<crate::data::dataset::TaskChoice>,
     /// `--curve`.
     pub curve: Option<crate::state::settings::CurveKind>,
+    /// `--play`: the Train view's run plays from the start.
+    pub play: bool,
 }
 
 impl RidgelineApp {
@@ -112,7 +114,7 @@ impl RidgelineApp {
                 session_check: None,
                 undo: Default::default(),
                 persist: screenshot.is_none(),
-                train: Default::default(),
+                train: super::train::TrainState::playing(startup.play),
                 screenshot,
             },
             views: Default::default(),
@@ -154,6 +156,7 @@ impl RidgelineApp {
                 all_features: args.all_features,
                 task: args.task.map(Into::into),
                 curve: args.curve.map(Into::into),
+                play: args.play,
             },
         );
         // `--fresh` is for one run: the saved session stays as it was.

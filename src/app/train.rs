@@ -45,6 +45,15 @@ pub struct TrainState {
     submitted: u64,
 }
 
+impl TrainState {
+    /// No run yet; the first one plays when `play` (`--play`).
+    pub fn playing(play: bool) -> Self {
+        let mut s = Self::default();
+        s.run.playing = play;
+        s
+    }
+}
+
 impl RidgelineApp {
     /// The run's key as the settings ask for it now (`None` without a dataset).
     fn train_key(&self) -> Option<(RunKey, Arc<crate::state::Prepared>)> {

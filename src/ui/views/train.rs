@@ -373,14 +373,15 @@ impl TrainView {
         for (c, column) in columns.iter().enumerate() {
             for (k, &node) in column.iter().enumerate() {
                 let r = node_rect(c, k, column.len());
-                let curve = frame
-                    .units
-                    .as_ref()
-                    .filter(|u| u.spec.ny == 1)
-                    .and_then(|u| match node {
-                        Node::Input(i) => u.inputs.get(i),
-                        Node::Unit(l, k) => u.layers.get(l).and_then(|layer| layer.get(k)),
-                    });
+                let curve =
+                    frame
+                        .units
+                        .as_ref()
+                        .filter(|u| u.spec.ny == 1)
+                        .and_then(|u| match node {
+                            Node::Input(i) => u.inputs.get(i),
+                            Node::Unit(l, k) => u.layers.get(l).and_then(|layer| layer.get(k)),
+                        });
                 match self.node_texture(node) {
                     _ if curve.is_some() => {
                         painter.rect_filled(r, 2.0, theme::MAP_BACKGROUND);
