@@ -108,6 +108,8 @@ pub struct ViewSettings {
     pub edit_points: bool,
     /// The class a click adds (an index into the edited points' classes).
     pub edit_class: usize,
+    /// Light theme instead of the dark one.
+    pub light_theme: bool,
 }
 
 /// The estimator and how it is fitted and validated.

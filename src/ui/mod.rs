@@ -121,6 +121,7 @@ pub fn app_ui(ui: &mut egui::Ui, views: &mut Views, cx: &mut Ctx<'_>) {
     let quiet = cx.quiet;
     ui.ctx()
         .data_mut(|d| d.insert_temp(quiet_plots_id(), quiet));
+    theme::use_light(ui.ctx(), cx.settings.view.light_theme);
     if ui.input_mut(|i| {
         i.consume_shortcut(&egui::KeyboardShortcut::new(
             egui::Modifiers::COMMAND,
@@ -391,6 +392,14 @@ fn top_bar_ui(ui: &mut egui::Ui, cx: &mut Ctx<'_>) {
                 toggle_ui(ui, &mut view.hide_model_panel, "Model ▸", "Show or hide the model panel (F3)");
             }
             toggle_ui(ui, &mut view.hide_data_panel, "◂ Data", "Show or hide the data panel (F2)");
+            let (icon, tip) = if view.light_theme {
+                ("🌙", "Switch to the dark theme")
+            } else {
+                ("☀", "Switch to the light theme")
+            };
+            if ui.button(icon).on_hover_text(tip).clicked() {
+                view.light_theme = !view.light_theme;
+            }
             ui.menu_button("Session", |ui| {
                 if ui
                     .button("Save session…")

@@ -60,9 +60,9 @@ pub fn tone(t: crate::figure::Tone) -> Color32 {
     match t {
         Tone::Class(k) => class_color(k),
         Tone::Ramp(x) => ramp(x),
-        Tone::Boundary => BOUNDARY,
-        Tone::Margin => MARGIN,
-        Tone::Support => SUPPORT_RING,
+        Tone::Boundary => boundary(),
+        Tone::Margin => margin(),
+        Tone::Support => support_ring(),
         Tone::Muted => Color32::GRAY,
     }
 }
@@ -89,13 +89,59 @@ pub fn install_fonts(ctx: &egui::Context) {
     ctx.set_fonts(fonts);
 }
 
+/// The light theme is on (set once per frame from the settings by [`use_light`]; the
+/// colours below follow it, as egui's own visuals do).
+static LIGHT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Switch the plot colours (and egui's visuals) to the light or the dark theme.
+pub fn use_light(ctx: &egui::Context, light: bool) {
+    LIGHT.store(light, std::sync::atomic::Ordering::Relaxed);
+    let wanted = if light {
+        egui::Theme::Light
+    } else {
+        egui::Theme::Dark
+    };
+    if ctx.theme() != wanted {
+        ctx.set_theme(wanted);
+    }
+}
+
+/// Whether the light theme is on.
+pub fn is_light() -> bool {
+    LIGHT.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// Background the decision-map shading fades into.
-pub const MAP_BACKGROUND: Color32 = Color32::from_rgb(24, 24, 24);
-/// Decision boundary and margins.
-pub const BOUNDARY: Color32 = Color32::WHITE;
-pub const MARGIN: Color32 = Color32::from_rgb(200, 200, 200);
+pub fn map_background() -> Color32 {
+    if is_light() {
+        Color32::from_rgb(250, 250, 250)
+    } else {
+        Color32::from_rgb(24, 24, 24)
+    }
+}
+
+/// Decision boundary.
+pub fn boundary() -> Color32 {
+    if is_light() {
+        Color32::BLACK
+    } else {
+        Color32::WHITE
+    }
+}
+
+/// Margins f = ±1.
+pub fn margin() -> Color32 {
+    if is_light() {
+        Color32::from_rgb(70, 70, 70)
+    } else {
+        Color32::from_rgb(200, 200, 200)
+    }
+}
+
 /// Ring around support vectors.
-pub const SUPPORT_RING: Color32 = Color32::from_rgb(255, 255, 255);
+pub fn support_ring() -> Color32 {
+    boundary()
+}
 
 fn mix(a: Color32, b: Color32, t: f64) -> Color32 {
     let t = if t.is_finite() {
@@ -130,7 +176,11 @@ pub fn map_color(values: &[f64], probabilities: bool) -> Color32 {
             .fold(f64::NEG_INFINITY, f64::max);
         (c, (best - second).tanh())
     };
-    mix(MAP_BACKGROUND, class_color(class), MAX_STRENGTH * strength)
+    mix(
+        map_background(),
+        class_color(class),
+        MAX_STRENGTH * strength,
+    )
 }
 
 fn argmax(values: &[f64]) -> (usize, f64) {
@@ -151,7 +201,7 @@ pub fn map_image(
     ny: usize,
     probabilities: bool,
 ) -> egui::ColorImage {
-    let mut pixels = vec![MAP_BACKGROUND; nx * ny];
+    let mut pixels = vec![map_background(); nx * ny];
     for j in 0..ny {
         for i in 0..nx {
             let row = values.row(j * nx + i);

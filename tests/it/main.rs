@@ -26,4 +26,5 @@ mod ui_edit;
 mod ui_loss;
 mod ui_model;
 mod ui_path;
+mod ui_theme;
 mod ui_train;

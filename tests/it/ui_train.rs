@@ -191,7 +191,9 @@ fn a_network_on_spiral_learns_it_and_an_added_point_starts_a_run_on_the_edited_d
 fn hovering_a_unit_of_the_network_shows_its_map_on_the_plane() {
     let mut h = on(Generator::Xor, 0.0, egui::vec2(1280.0, 800.0));
     assert!(h.query_by_label_contains("shading: hidden layer").is_none());
-    let net = h.get_by_label_contains("network: 2 inputs, 2 layers").rect();
+    let net = h
+        .get_by_label_contains("network: 2 inputs, 2 layers")
+        .rect();
     // Sweep the drawing until the pointer is over a hidden unit (the middle column).
     let mut found = false;
     'sweep: for k in 0..60 {
@@ -199,13 +201,18 @@ fn hovering_a_unit_of_the_network_shows_its_map_on_the_plane() {
         for x in [net.center().x - 10.0, net.center().x, net.center().x + 10.0] {
             h.hover_at(egui::pos2(x, y));
             h.run_steps(2);
-            if h.query_by_label_contains("shading: hidden layer 1, unit").is_some() {
+            if h.query_by_label_contains("shading: hidden layer 1, unit")
+                .is_some()
+            {
                 found = true;
                 break 'sweep;
             }
         }
     }
-    assert!(found, "no hidden unit under the pointer anywhere in the middle column");
+    assert!(
+        found,
+        "no hidden unit under the pointer anywhere in the middle column"
+    );
     // Away from the drawing, the plane shows the model's map again.
     h.hover_at(egui::pos2(5.0, 5.0));
     h.run_steps(2);

@@ -253,9 +253,9 @@ fn metrics_ui(ui: &mut egui::Ui, p: &Prepared, view: &ModelView) {
         .on_hover_text("Measured on the worker thread");
     if let Some(MapKind::Decision) = r.map.as_ref().map(|m| m.kind) {
         ui.label(
-            RichText::new("shading: decision value f(x); white line f = 0, dashed f = ±1").weak(),
+            RichText::new("shading: decision value f(x); solid line f = 0, dashed f = ±1").weak(),
         );
     } else if r.map.is_some() {
-        ui.label(RichText::new("shading: class probability; white line p = ½").weak());
+        ui.label(RichText::new("shading: class probability; solid line p = ½").weak());
     }
 }

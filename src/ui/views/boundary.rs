@@ -13,8 +13,8 @@ use crate::ui::{Ctx, View, theme};
 #[derive(Default)]
 pub struct BoundaryView {
     texture: Option<egui::TextureHandle>,
-    /// The model result (its slot generation) the texture was coloured from.
-    coloured_from: Option<u64>,
+    /// The model result (its slot generation) the texture was coloured from, and the theme.
+    coloured_from: Option<(u64, bool)>,
     editor: PointEditor,
 }
 
@@ -41,7 +41,7 @@ impl View for BoundaryView {
         let current = cx.model.current && !cx.data.is_busy();
         let generation = cx.model.generation;
         if let Some(map) = &view.result.map
-            && *coloured_from != Some(generation)
+            && *coloured_from != Some((generation, theme::is_light()))
         {
             let image = theme::map_image(
                 map.values.view(),
@@ -59,7 +59,7 @@ impl View for BoundaryView {
                     ));
                 }
             }
-            *coloured_from = Some(generation);
+            *coloured_from = Some((generation, theme::is_light()));
         }
         let fig = boundary_figure(&view);
         let tex = texture.as_ref().map(|t| t.id());
@@ -161,9 +161,9 @@ fn colour_bar_ui(ui: &mut egui::Ui, map: &crate::analysis::live::DecisionMap, cl
                 .rect_filled(cell, 0.0, theme::map_color(&value(t), probability));
         }
         response.on_hover_text(if probability {
-            "The more probable class's colour, stronger the surer the model; white line p = ½"
+            "The more probable class's colour, stronger the surer the model; solid line p = ½"
         } else {
-            "Class 1's colour where f > 0, class 0's where f < 0, stronger as |f| grows (tanh); white line f = 0, dashed f = ±1"
+            "Class 1's colour where f > 0, class 0's where f < 0, stronger as |f| grows (tanh); solid line f = 0, dashed f = ±1"
         });
         ui.label(egui::RichText::new(right).small());
     });

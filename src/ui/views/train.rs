@@ -29,8 +29,8 @@ enum Node {
 
 #[derive(Default)]
 pub struct TrainView {
-    /// The frame the textures were made from (its address).
-    textured: Option<usize>,
+    /// The frame the textures were made from (its address), and in which theme.
+    textured: Option<(usize, bool)>,
     map: Option<egui::TextureHandle>,
     inputs: Vec<egui::TextureHandle>,
     units: Vec<Vec<egui::TextureHandle>>,
@@ -196,7 +196,7 @@ fn scores_ui(ui: &mut egui::Ui, f: &TrainFrame, stale: bool) {
 impl TrainView {
     /// Colour the frame's maps once per frame.
     fn make_textures(&mut self, ctx: &egui::Context, frame: &Arc<TrainFrame>) {
-        let id = Arc::as_ptr(frame) as usize;
+        let id = (Arc::as_ptr(frame) as usize, theme::is_light());
         if self.textured == Some(id) {
             return;
         }
@@ -384,7 +384,7 @@ impl TrainView {
                         });
                 match self.node_texture(node) {
                     _ if curve.is_some() => {
-                        painter.rect_filled(r, 2.0, theme::MAP_BACKGROUND);
+                        painter.rect_filled(r, 2.0, theme::map_background());
                         if let Some(v) = curve {
                             unit_curve(&painter, r, v);
                         }
@@ -398,7 +398,7 @@ impl TrainView {
                         );
                     }
                     None => {
-                        painter.rect_filled(r, 2.0, theme::MAP_BACKGROUND);
+                        painter.rect_filled(r, 2.0, theme::map_background());
                     }
                 }
                 let is_hovered = pointer.is_some_and(|p| r.expand(2.0).contains(p));
@@ -464,7 +464,7 @@ fn unit_image(values: &[f64], spec: &GridSpec) -> egui::ColorImage {
         .fold(0.0f64, |m, v| m.max(v.abs()))
         .max(1e-12);
     let (nx, ny) = (spec.nx, spec.ny);
-    let mut pixels = vec![theme::MAP_BACKGROUND; nx * ny];
+    let mut pixels = vec![theme::map_background(); nx * ny];
     for j in 0..ny {
         for i in 0..nx {
             let v = values.get(j * nx + i).copied().unwrap_or(f64::NAN);
