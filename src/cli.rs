@@ -80,6 +80,10 @@ pub struct GuiArgs {
     /// Start training at once (the Train view's Play).
     #[arg(long)]
     pub play: bool,
+    /// Close the window after this many seconds, as its close button would (for the test
+    /// that closing always ends the process, whatever is computing).
+    #[arg(long, value_name = "SECS", hide = true)]
+    pub quit_after: Option<f64>,
 }
 
 /// The views `--view` can open.

@@ -60,6 +60,8 @@ pub struct Runtime {
     pub persist: bool,
     /// The Train view's run.
     pub train: train::TrainState,
+    /// `--quit-after`: when to close the window.
+    quit_at: Option<std::time::Instant>,
 }
 
 pub struct RidgelineApp {
@@ -147,6 +149,16 @@ impl RidgelineApp {
             self.track_undo();
         }
         self.drive_screenshot(ctx);
+        if let Some(at) = self.rt.quit_at {
+            if std::time::Instant::now() >= at {
+                // Said on stderr so the test can time the exit from here.
+                eprintln!("closing the window (busy: {})", self.is_busy());
+                self.rt.quit_at = None;
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            } else {
+                ctx.request_repaint_after(at - std::time::Instant::now());
+            }
+        }
         if let Some(path) = self.rt.png_request.take() {
             screenshot::save_window_png(ctx, path);
         }

@@ -115,6 +115,7 @@ impl RidgelineApp {
                 undo: Default::default(),
                 persist: screenshot.is_none(),
                 train: super::train::TrainState::playing(startup.play),
+                quit_at: None,
                 screenshot,
             },
             views: Default::default(),
@@ -159,6 +160,10 @@ impl RidgelineApp {
                 play: args.play,
             },
         );
+        app.rt.quit_at = args
+            .quit_after
+            .filter(|s| s.is_finite() && *s >= 0.0)
+            .map(|s| std::time::Instant::now() + std::time::Duration::from_secs_f64(s.min(1e6)));
         // `--fresh` is for one run: the saved session stays as it was.
         if args.fresh {
             app.rt.persist = false;

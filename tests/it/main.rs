@@ -3,6 +3,7 @@
 
 mod cli;
 mod cli_fuzz;
+mod close;
 mod common;
 mod csv_loader;
 mod csv_props;
