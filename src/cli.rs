@@ -978,6 +978,15 @@ pub struct PathArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = FormatArg::Json)]
     pub format: FormatArg,
+    /// Wall-clock budget of the whole path, in seconds: the path stops at the α it has
+    /// reached and says so (`complete: false`, and a note).
+    #[arg(
+        long,
+        value_name = "SECS",
+        value_parser = parse_time_limit,
+        default_value = "60"
+    )]
+    pub time_limit: std::time::Duration,
 }
 
 /// Read the data, build the dataset and split it as `fit` and `path` do: seeded, stratified,
@@ -1065,7 +1074,55 @@ fn path_out(args: &PathArgs, out: &mut dyn std::io::Write) -> Result<(), CliErro
             split.train.len()
         )));
     }
-    let r = regularization_path(&ds, &split.train, &request, &Progress::new(), &mut |_| {})?;
+    // The path checks for cancellation between α (and inside each fit); a watchdog cancels it
+    // when the time limit has passed, and what was computed by then is the answer.
+    let progress = std::sync::Arc::new(Progress::new());
+    {
+        let progress = std::sync::Arc::clone(&progress);
+        let limit = args.time_limit;
+        std::thread::spawn(move || {
+            std::thread::sleep(limit);
+            progress.cancel();
+        });
+    }
+    let mut partial: Option<crate::analysis::path::PathResult> = None;
+    let (r, complete) =
+        match regularization_path(&ds, &split.train, &request, &progress, &mut |p| {
+            partial = Some(p.clone())
+        }) {
+            Ok(r) => (r, true),
+            Err(crate::error::Error::Cancelled) => match partial.take() {
+                Some(p) if !p.alphas.is_empty() => (p, false),
+                _ => {
+                    return Err(CliError(format!(
+                        "the time limit ({} s) was reached before the first α of the path",
+                        crate::error::Num(args.time_limit.as_secs_f64())
+                    )));
+                }
+            },
+            Err(e) => return Err(e.into()),
+        };
+    let notes: Vec<String> = if complete {
+        Vec::new()
+    } else {
+        let limit = crate::error::Num(args.time_limit.as_secs_f64());
+        vec![match &r.cv {
+            Some(cv) => format!(
+                "the time limit ({limit} s) was reached: {} α on the path, {} of {} \
+                 cross-validation folds done (the CV error is over those)",
+                r.alphas.len(),
+                cv.folds_done,
+                cv.n_folds
+            ),
+            None => format!(
+                "the time limit ({limit} s) was reached: the path stops after {} α",
+                r.alphas.len()
+            ),
+        }]
+    };
+    if !complete && matches!(args.format, FormatArg::Csv) {
+        eprintln!("warning: {}", notes[0]);
+    }
     match args.format {
         FormatArg::Json => {
             let mut v = json!({
@@ -1078,6 +1135,8 @@ fn path_out(args: &PathArgs, out: &mut dyn std::io::Write) -> Result<(), CliErro
                 "intercepts": r.intercepts,
                 "n_nonzero": r.n_nonzero,
                 "converged": r.converged,
+                "complete": complete,
+                "notes": notes,
                 "load_ms": round3(loaded.load_ms),
                 "path_ms": round3(r.path_ms),
             });

@@ -1,6 +1,7 @@
 //! The command line, run as a user runs it: the real binary, its stdout, stderr and exit code.
 
 use serde_json::Value;
+use std::time::{Duration, Instant};
 
 use crate::common::{assert_one_line_error, json, ridgeline};
 
@@ -938,4 +939,53 @@ fn a_test_size_that_leaves_no_test_row_says_so() {
         &ridgeline(&["fit", "--data", &reg, "--model", "ridge", "--cv", "6"]),
         "R² is not defined on a held-out fold of one row: 6 folds of 6 rows leave some folds with a single row; use at most 3 folds",
     );
+}
+
+#[test]
+fn path_stops_at_its_time_limit_with_what_it_has_and_says_so() {
+    // A finished path is complete and has nothing to say.
+    let v = json(&ridgeline(&[
+        "path",
+        "--dataset",
+        "diabetes",
+        "--model",
+        "lasso",
+        "--cv",
+        "3",
+    ]));
+    assert_eq!(v["complete"], true);
+    assert_eq!(v["notes"].as_array().unwrap().len(), 0);
+
+    // Ten-fold logistic CV on wine quality takes seconds; a millisecond's budget stops it
+    // either before the first α (a one-line error) or part-way (what it has, said).
+    let start = Instant::now();
+    let out = ridgeline(&[
+        "path",
+        "--dataset",
+        "winequality",
+        "--model",
+        "logistic",
+        "--cv",
+        "10",
+        "--time-limit",
+        "0.001",
+    ]);
+    assert!(start.elapsed() < Duration::from_secs(30), "it stopped");
+    if out.status.code() == Some(2) {
+        assert_one_line_error(
+            &out,
+            "the time limit (0.001 s) was reached before the first α",
+        );
+    } else {
+        let v = json(&out);
+        assert_eq!(v["complete"], false);
+        let note = v["notes"][0].as_str().unwrap();
+        assert!(
+            note.starts_with("the time limit (0.001 s) was reached"),
+            "{note}"
+        );
+        let n = v["alphas"].as_array().unwrap().len();
+        assert!(n >= 1);
+        assert_eq!(v["coefs"].as_array().unwrap().len(), n);
+    }
 }
