@@ -22,8 +22,23 @@ pub fn figure_ui<R>(
     let mut plot = plot
         .x_axis_label(axis_label(&fig.x))
         .y_axis_label(axis_label(&fig.y));
-    // A legend would cover most of a narrow plot; hovering still names every line.
-    if fig.legend && ui.available_width() >= 420.0 {
+    // A legend would cover most of a narrow or short plot (its height as drawn last frame);
+    // hovering still names every line.
+    let height_id = egui::Id::unique(("figure-height", &fig.id));
+    let last_height: f32 = ui
+        .ctx()
+        .data(|d| d.get_temp(height_id))
+        .unwrap_or(f32::INFINITY);
+    let mut entries: Vec<&str> = fig
+        .items
+        .iter()
+        .map(Item::name)
+        .filter(|n| !n.is_empty())
+        .collect();
+    entries.sort_unstable();
+    entries.dedup();
+    let legend_fits = entries.len() as f32 * 18.0 + 12.0 <= 0.8 * last_height;
+    if fig.legend && ui.available_width() >= 420.0 && legend_fits {
         // Entries in the order the figure lists them (PC1, PC2, … PC10, not as text), over a
         // translucent background so the data under a legend stays visible.
         plot = plot.legend(
@@ -44,12 +59,12 @@ pub fn figure_ui<R>(
     // Decades on log axes; 1-2-5 label steps chosen by width on linear ones.
     if fig.x.log {
         plot = plot
-            .x_grid_spacer(egui_plot::log_grid_spacer(10))
+            .x_grid_spacer(|input| log_marks(input, 80.0))
             .x_axis_formatter(|mark, _| log_tick(mark.value));
     }
     if fig.y.log {
         plot = plot
-            .y_grid_spacer(egui_plot::log_grid_spacer(10))
+            .y_grid_spacer(|input| log_marks(input, 30.0))
             .y_axis_formatter(|mark, _| log_tick(mark.value));
     }
     if let Some(names) = fig.x.categories.clone() {
@@ -70,6 +85,8 @@ pub fn figure_ui<R>(
         }
         over(plot_ui)
     });
+    let height = shown.response.rect.height();
+    ui.ctx().data_mut(|d| d.insert_temp(height_id, height));
     // Name the plot for screen readers (and UI tests): "plot: <title or id>".
     let name = format!(
         "plot: {}",
@@ -194,8 +211,64 @@ pub fn from_plot(axis: &Axis, v: f64) -> f64 {
     if axis.log { 10f64.powf(v) } else { v }
 }
 
+/// The label of a decade (`v` in log₁₀ units); the lines between decades have none.
 fn log_tick(v: f64) -> String {
-    crate::figure::builders::fmt_num(10f64.powf(v))
+    if (v - v.round()).abs() > 1e-9 {
+        return String::new();
+    }
+    let k = v.round() as i32;
+    if k.abs() >= 4 {
+        format!("1e{k}")
+    } else {
+        crate::figure::builders::fmt_num(10f64.powi(k))
+    }
+}
+
+/// Grid marks of a log axis (values in log₁₀ units): a labelled line every decade, or every
+/// 2nd, 5th, 10th … decade when the axis is too short for each to have `label_px` points
+/// (egui_plot draws a label only when its step is about 80 points wide on x, 30 on y), and
+/// faint lines at 2 … 9 × each decade when there is room for them. (egui_plot's own log
+/// spacer labels only the decades its step rule picks, which can leave a narrow plot with a
+/// single label.)
+pub fn log_marks(input: egui_plot::GridInput, label_px: f64) -> Vec<egui_plot::GridMark> {
+    let (min, max) = input.bounds;
+    let base = input.base_step_size;
+    if !(min.is_finite() && max.is_finite() && base.is_finite() && base > 0.0 && max > min) {
+        return Vec::new();
+    }
+    let points_per_decade = 8.0 / base;
+    let every = [1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0]
+        .into_iter()
+        .find(|&k| k * points_per_decade >= label_px)
+        .unwrap_or(100.0);
+    let (first, last) = (min.floor(), max.ceil());
+    if last - first > 1_000.0 {
+        return Vec::new();
+    }
+    let mut marks = Vec::new();
+    let mut k = first;
+    while k <= last {
+        let labelled = (k / every - (k / every).round()).abs() < 1e-9;
+        marks.push(egui_plot::GridMark {
+            value: k,
+            step_size: if labelled {
+                every
+            } else {
+                base.max(every / 10.0)
+            },
+        });
+        // The lines at 2 … 9 × 10^k, when they are at least 6 points apart.
+        if every == 1.0 && points_per_decade * (10f64 / 9.0).log10() >= 6.0 {
+            for m in 2..=9 {
+                marks.push(egui_plot::GridMark {
+                    value: k + (m as f64).log10(),
+                    step_size: base,
+                });
+            }
+        }
+        k += 1.0;
+    }
+    marks
 }
 
 fn category(names: &[String], v: f64) -> String {

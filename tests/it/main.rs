@@ -27,5 +27,6 @@ mod ui_edit;
 mod ui_loss;
 mod ui_model;
 mod ui_path;
+mod ui_snapshots;
 mod ui_theme;
 mod ui_train;

@@ -321,7 +321,7 @@ fn f1_shows_the_shortcuts_and_f2_f3_and_ctrl_digits_work() {
     h.key_press(egui::Key::F1);
     h.run_steps(2);
     h.get_by_label("Help");
-    h.get_by_label("Ctrl+1 … Ctrl+6");
+    h.get_by_label("Ctrl+1 … Ctrl+7");
     assert!(h.state().settings.view.show_help);
     // F2 hides the data panel (its heading goes), F3 the model panel.
     h.get_by_label("Columns");
@@ -336,11 +336,14 @@ fn f1_shows_the_shortcuts_and_f2_f3_and_ctrl_digits_work() {
     h.get_by_label("◂ Data").click();
     h.run_steps(2);
     h.get_by_label("Columns");
-    // Ctrl+3: the Path view; Ctrl+6: the table.
+    // Ctrl+3: the Path view; Ctrl+5: Train; Ctrl+7: the table.
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Num3);
     h.run_steps(2);
     assert_eq!(h.state().settings.view.tab, ridgeline::app::Tab::Path);
-    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Num6);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Num5);
+    h.run_steps(2);
+    assert_eq!(h.state().settings.view.tab, ridgeline::app::Tab::Train);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Num7);
     h.run_steps(2);
     assert_eq!(h.state().settings.view.tab, ridgeline::app::Tab::Table);
 }

@@ -84,7 +84,13 @@ impl View for CurvesView {
                 .on_hover_text(BIAS_VARIANCE_TIP);
             ui.selectable_value(kind, CurveKind::Compare, "A vs B")
                 .on_hover_text(COMPARE_TIP);
-            ui.separator();
+            // A slider does not wrap as one piece: start a new row when it would not fit
+            // (its value and name would otherwise run under the model panel).
+            if ui.available_size_before_wrap().x < 260.0 {
+                ui.end_row();
+            } else {
+                ui.separator();
+            }
             ui.add(
                 egui::Slider::new(&mut cx.settings.model.cv_folds, 2..=MAX_CV_FOLDS)
                     .text("CV folds"),
