@@ -7,7 +7,8 @@ use ridgeline::analysis::grid::{self, GridSpec};
 use ridgeline::data::generate::{Generator, generate};
 use ridgeline::estimators::Error;
 use ridgeline::estimators::svm::{
-    Gamma, Kernel, MAX_LINFA_SVM_ROWS, SvmModel, SvmParams, fit_svm, fit_svm_linfa, scale_gamma,
+    Gamma, Kernel, MAX_LINFA_SVM_ROWS, SvmEngine, SvmModel, SvmParams, fit_svm, fit_svm_linfa,
+    fit_svm_smo, scale_gamma,
 };
 use ridgeline::progress::Progress;
 
@@ -20,7 +21,7 @@ type Fit = fn(
 ) -> Result<SvmModel, Error>;
 
 /// Both engines must agree with every reference.
-const ENGINES: [(&str, Fit); 2] = [("native", fit_svm), ("linfa", fit_svm_linfa)];
+const ENGINES: [(&str, Fit); 2] = [("native", fit_svm_smo), ("linfa", fit_svm_linfa)];
 
 fn params(kernel: Kernel, c: f64, gamma: Gamma, tol: f64) -> SvmParams {
     SvmParams {
@@ -889,4 +890,146 @@ fn moons_1000_matches_scikit_learn() {
         assert_abs_diff_eq!(*d, w, epsilon = 1e-6);
     }
     assert_eq!(m.n_support(), 149);
+}
+
+fn moons_xy(n: usize, noise: f64, seed: u64) -> (Array2<f64>, Vec<usize>) {
+    let g = generate(Generator::Moons, n, noise, seed);
+    (g.x, g.y.iter().map(|&v| v as usize).collect())
+}
+
+#[test]
+fn shrinking_on_and_off_give_the_same_solution() {
+    // Shrinking changes the path, not the problem: both stop within tol of the same optimum.
+    let (x, y) = moons_xy(1500, 0.3, 7);
+    let base = SvmParams {
+        c: 10.0,
+        tol: 1e-6,
+        ..SvmParams::default()
+    };
+    let on = fit_with(fit_svm_smo, &base, &x, &y, 2);
+    let off = fit_with(
+        fit_svm_smo,
+        &SvmParams {
+            shrinking: false,
+            ..base
+        },
+        &x,
+        &y,
+        2,
+    );
+    assert!(on.converged() && off.converged());
+    assert!(on.kkt_gap()[0] < 1e-6 && off.kkt_gap()[0] < 1e-6);
+    let (a, b) = (on.dual_objective()[0], off.dual_objective()[0]);
+    assert!((a - b).abs() <= 1e-8 * a.abs(), "{a} vs {b}");
+    let q = x.slice(ndarray::s![..200, ..]).to_owned();
+    for (u, v) in decision(&on, &q).iter().zip(decision(&off, &q)) {
+        assert!((u - v).abs() < 1e-4, "{u} vs {v}");
+    }
+    assert_eq!(on.predict(x.view()), off.predict(x.view()));
+}
+
+#[test]
+fn a_cache_far_smaller_than_the_kernel_gives_the_same_solution() {
+    // 3000 rows: the kernel is 72 MB; 1 MB holds 43 of its 3000 columns. Columns dropped and
+    // computed again are the same numbers, so the solver takes the very same steps.
+    let (x, y) = moons_xy(3000, 0.25, 3);
+    let small = SvmParams {
+        cache_mb: 1,
+        ..SvmParams::default()
+    };
+    let big = SvmParams {
+        cache_mb: 4096,
+        ..SvmParams::default()
+    };
+    let a = fit_with(fit_svm_smo, &small, &x, &y, 2);
+    let b = fit_with(fit_svm_smo, &big, &x, &y, 2);
+    assert_eq!(a.n_iter(), b.n_iter());
+    assert_eq!(a.support_indices(), b.support_indices());
+    assert_eq!(a.dual_coef(), b.dual_coef());
+    assert_eq!(a.rho(), b.rho());
+    // And the same on three classes (one-vs-one, the budget split between solvers).
+    let (x3, y3) = blobs(1.5);
+    let a = fit_with(fit_svm_smo, &small, &x3, &y3, 3);
+    let b = fit_with(fit_svm_smo, &big, &x3, &y3, 3);
+    assert_eq!(a.dual_coef(), b.dual_coef());
+}
+
+#[test]
+fn cache_mb_is_validated_and_old_settings_load() {
+    for bad in [0, 65_537] {
+        let p = SvmParams {
+            cache_mb: bad,
+            ..SvmParams::default()
+        };
+        match p.validate() {
+            Err(Error::Param(t)) => assert!(t.contains("cache_mb"), "{t}"),
+            other => panic!("{other:?}"),
+        }
+    }
+    // Settings saved before the engine, cache and shrinking existed still load, with defaults.
+    let old: SvmParams =
+        serde_json::from_str(r#"{"c": 2.0, "kernel": "Rbf", "gamma": "Scale", "tol": 0.001}"#)
+            .unwrap();
+    assert_eq!(old.c, 2.0);
+    assert_eq!(old.engine, SvmEngine::Smo);
+    assert_eq!(old.cache_mb, 256);
+    assert!(old.shrinking);
+    let back: SvmParams = serde_json::from_str(
+        &serde_json::to_string(&SvmParams {
+            engine: SvmEngine::Linfa,
+            cache_mb: 12,
+            ..SvmParams::default()
+        })
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!((back.engine, back.cache_mb), (SvmEngine::Linfa, 12));
+}
+
+#[test]
+fn a_fit_is_cancelled_mid_solve() {
+    // A long fit (20,000 noisy rows, a hard margin, a tight tol: seconds even optimised),
+    // cancelled from another thread shortly after it starts.
+    let (x, y) = moons_xy(20_000, 0.4, 9);
+    let p = SvmParams {
+        c: 1e4,
+        gamma: Gamma::Value(20.0),
+        tol: 1e-8,
+        ..SvmParams::default()
+    };
+    let progress = std::sync::Arc::new(Progress::new());
+    let canceller = {
+        let progress = std::sync::Arc::clone(&progress);
+        std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(200));
+            progress.cancel();
+        })
+    };
+    let y = Array1::from(y);
+    let r = fit_svm(&p, x.view(), y.view(), 2, &progress);
+    canceller.join().unwrap();
+    assert!(matches!(r, Err(Error::Cancelled)), "{:?}", r.map(|m| m.n_iter()));
+}
+
+#[test]
+fn more_than_ten_thousand_rows_are_fitted() {
+    // The old limit was 10,000 rows; the SMO engine now takes what memory allows.
+    let (x, y) = moons_xy(10_500, 0.1, 4);
+    let progress = Progress::new();
+    let m = fit_svm(
+        &SvmParams::default(),
+        x.view(),
+        Array1::from(y.clone()).view(),
+        2,
+        &progress,
+    )
+    .expect("10,500 rows fit");
+    assert!(m.converged());
+    let pred = m.predict(x.view());
+    let right = pred.iter().zip(&y).filter(|(a, b)| a == b).count();
+    // Moons with noise 0.1 are nearly separable by an RBF boundary.
+    assert!(right as f64 > 0.99 * y.len() as f64, "{right} of {}", y.len());
+    assert!(m.n_support() < 2000, "{}", m.n_support());
+    // The progress bar was filled: 1000 per binary problem.
+    assert_eq!(progress.fraction(), Some(1.0));
 }
