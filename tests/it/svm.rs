@@ -570,7 +570,12 @@ fn one_vs_one_matches_scikit_learn() {
                 let ovr = m.decision_function(q.view());
                 // libsvm keeps Q in f32: with |f| up to 4 here its values carry ~1e-6 of
                 // rounding (ours are f64: e.g. 71/27 = 2.62962962963 vs its 2.629629252263).
-                let tol = 1e-6 * case.ovo.iter().flatten().fold(1.0, |a: f64, v| a.max(v.abs()));
+                let tol = 1e-6
+                    * case
+                        .ovo
+                        .iter()
+                        .flatten()
+                        .fold(1.0, |a: f64, v| a.max(v.abs()));
                 for i in 0..6 {
                     for c in 0..3 {
                         assert!((ovo[[i, c]] - case.ovo[i][c]).abs() < tol, "{what}: {ovo}");
@@ -1008,7 +1013,11 @@ fn a_fit_is_cancelled_mid_solve() {
     let y = Array1::from(y);
     let r = fit_svm(&p, x.view(), y.view(), 2, &progress);
     canceller.join().unwrap();
-    assert!(matches!(r, Err(Error::Cancelled)), "{:?}", r.map(|m| m.n_iter()));
+    assert!(
+        matches!(r, Err(Error::Cancelled)),
+        "{:?}",
+        r.map(|m| m.n_iter())
+    );
 }
 
 #[test]
@@ -1028,7 +1037,11 @@ fn more_than_ten_thousand_rows_are_fitted() {
     let pred = m.predict(x.view());
     let right = pred.iter().zip(&y).filter(|(a, b)| a == b).count();
     // Moons with noise 0.1 are nearly separable by an RBF boundary.
-    assert!(right as f64 > 0.99 * y.len() as f64, "{right} of {}", y.len());
+    assert!(
+        right as f64 > 0.99 * y.len() as f64,
+        "{right} of {}",
+        y.len()
+    );
     assert!(m.n_support() < 2000, "{}", m.n_support());
     // The progress bar was filled: 1000 per binary problem.
     assert_eq!(progress.fraction(), Some(1.0));
