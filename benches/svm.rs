@@ -105,11 +105,7 @@ fn fit(case: &Case) -> ridgeline::estimators::svm::SvmModel {
 
 fn bench_svm(c: &mut Criterion) {
     let mut group = c.benchmark_group("svm_rbf");
-    for name in MOONS
-        .iter()
-        .map(|m| m.0)
-        .chain(WINE.iter().map(|w| w.0))
-    {
+    for name in MOONS.iter().map(|m| m.0).chain(WINE.iter().map(|w| w.0)) {
         let case = case(name);
         if case.x.nrows() >= 20_000 || case.c >= 200.0 {
             group.sample_size(10);
