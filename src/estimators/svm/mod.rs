@@ -750,8 +750,13 @@ pub fn fit_svm_observed<O: SmoObserver>(
     };
     let (first, rest) = problems.split_first().expect("at least one sub-model");
     let mut others: Vec<Option<Result<SubModel, Error>>> = (0..rest.len()).map(|_| None).collect();
+    // Largest problems first (rayon's pool takes them in order), so the longest one does not
+    // start last and leave a thread idle at the end.
+    let mut order: Vec<(&SubProblem, &mut Option<Result<SubModel, Error>>)> =
+        rest.iter().zip(others.iter_mut()).collect();
+    order.sort_by_key(|(pb, _)| std::cmp::Reverse(pb.rows.len()));
     let first = rayon::in_place_scope(|scope| {
-        for (pb, slot) in rest.iter().zip(others.iter_mut()) {
+        for (pb, slot) in order {
             let solve = &solve;
             scope.spawn(move |_| {
                 *slot = Some(solve(pb));
