@@ -378,9 +378,9 @@ impl Solver {
                 self.q.get(i, a);
                 let qi = self.q.cache.data(i, a);
                 let mut s = 0.0;
-                for j in 0..a {
-                    if self.status[j] == FREE {
-                        s += self.alpha[j] * qf(qi[j]);
+                for ((&st, &aj), &q) in self.status[..a].iter().zip(&self.alpha[..a]).zip(qi) {
+                    if st == FREE {
+                        s += aj * qf(q);
                     }
                 }
                 self.g[i] += s;
@@ -391,7 +391,7 @@ impl Solver {
                 if self.status[i] != FREE {
                     continue;
                 }
-                if done % 32 == 0 {
+                if done.is_multiple_of(32) {
                     progress.check()?;
                 }
                 done += 1;
@@ -600,10 +600,10 @@ pub fn solve<O: SmoObserver>(
     let mut counter = l.min(1000) + 1;
     let mut obj = 0.0;
     loop {
-        if iter % 64 == 0 {
+        if iter.is_multiple_of(64) {
             progress.check()?;
         }
-        if iter >= s.max_iter || (iter > 0 && iter % 1024 == 0 && progress.out_of_time()) {
+        if iter >= s.max_iter || (iter > 0 && iter.is_multiple_of(1024) && progress.out_of_time()) {
             break;
         }
         counter -= 1;
@@ -625,7 +625,7 @@ pub fn solve<O: SmoObserver>(
             }
             counter = 1; // shrink again at the next iteration
         }
-        if iter % 1024 == 0 {
+        if iter.is_multiple_of(1024) {
             share.update(gap);
         }
         if O::ACTIVE && iter.is_multiple_of(observer.every().max(1)) {
