@@ -37,8 +37,9 @@ pub struct LiveRequest {
     /// Decision-map resolution (cells per side); 0 for none.
     pub grid_size: usize,
     pub standardize: bool,
-    /// Fit the SVM on at most this many training rows (a seeded random sample): its kernel
-    /// matrix grows as n². `None` fits on every row (and larger data is refused).
+    /// Fit the SVM on at most this many training rows (a seeded random sample), so the
+    /// picture follows the hand: the solver's work grows faster than n. `None` fits on every
+    /// row (the SMO engine has no row limit; linfa's refuses more than 10,000 and says so).
     pub max_svm_rows: Option<usize>,
 }
 
@@ -463,6 +464,74 @@ mod tests {
         assert!(r.support_rows.iter().all(|i| sp.train.contains(i)));
         // scored on every training row all the same
         assert_eq!(r.train.n, 300);
+    }
+
+    #[test]
+    fn a_large_svm_is_sampled_for_the_hand_and_fitted_on_every_row_otherwise() {
+        // 16,000 moons: 12,000 training rows, more than the old 10,000-row limit.
+        let (ds, sp) = moons(16_000);
+        assert_eq!(sp.train.len(), 12_000);
+        let mut req = request(ModelKind::Svm);
+        req.max_svm_rows = Some(3_000);
+        let d = design(&ds, &sp, &req).unwrap();
+        assert_eq!(d.subsampled, Some((3_000, 12_000)));
+        // The same seeded sample every time (the picture does not flicker while dragging).
+        assert_eq!(design(&ds, &sp, &req).unwrap().fit_rows, d.fit_rows);
+        // Every row: fitted, with the progress filled (1000 per binary problem).
+        req.max_svm_rows = None;
+        let progress = Progress::new();
+        let r = run(&ds, &sp, &req, &progress).unwrap();
+        assert_eq!(r.subsampled, None);
+        assert_eq!(progress.fraction(), Some(1.0));
+        let Fitted::Svm(m) = &r.fitted else { panic!() };
+        assert!(m.converged());
+        assert!(r.train.accuracy.unwrap() > 0.95);
+        // A cancelled job stops inside the fit.
+        let cancelled = Progress::new();
+        cancelled.cancel();
+        assert!(matches!(
+            run(&ds, &sp, &req, &cancelled),
+            Err(Error::Cancelled)
+        ));
+    }
+
+    #[test]
+    fn a_several_class_svm_map_shows_the_voted_class() {
+        // Three blobs: the map's largest column at each cell is the class the one-vs-one
+        // SVMs vote for there (what the shading colours), i.e. the model's prediction.
+        let table = Builtin::Generated {
+            kind: Generator::Blobs,
+            n: 300,
+            noise: 1.0,
+            seed: 2,
+        }
+        .load()
+        .unwrap();
+        let ds = build_dataset(&table, &Roles::default()).unwrap();
+        let sp = split(&ds.target, &PrepSettings::default());
+        let r = run(&ds, &sp, &request(ModelKind::Svm), &Progress::new()).unwrap();
+        let map = r.map.as_ref().unwrap();
+        assert_eq!(map.values.ncols(), 3);
+        let Fitted::Svm(m) = &r.fitted else { panic!() };
+        let pts = map
+            .spec
+            .points(ndarray::Array1::<f64>::zeros(2).view(), 0, 1);
+        let pred = m.predict(r.scaler.transform(pts.view()).view());
+        let mut checked = 0;
+        for (row, &p) in map.values.rows().into_iter().zip(&pred) {
+            // votes = the nearest integer (the confidence term is within ±⅓); where two
+            // classes tie in votes libsvm takes the first and the shading the surer one.
+            let votes: Vec<f64> = row.iter().map(|v| v.round()).collect();
+            let top = votes.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+            if votes.iter().filter(|&&v| v == top).count() > 1 {
+                continue;
+            }
+            let best = (0..3).fold(0, |b, c| if row[c] > row[b] { c } else { b });
+            assert_eq!(best, p, "{row}");
+            checked += 1;
+        }
+        assert!(checked > map.values.nrows() / 2);
+        assert!(!r.boundary.is_empty());
     }
 
     #[test]

@@ -7,7 +7,8 @@ use ridgeline::analysis::grid::{self, GridSpec};
 use ridgeline::data::generate::{Generator, generate};
 use ridgeline::estimators::Error;
 use ridgeline::estimators::svm::{
-    Gamma, Kernel, MAX_SVM_ROWS, SvmModel, SvmParams, fit_svm, fit_svm_linfa, scale_gamma,
+    Gamma, Kernel, MAX_LINFA_SVM_ROWS, SvmEngine, SvmModel, SvmParams, fit_svm, fit_svm_linfa,
+    fit_svm_smo, scale_gamma,
 };
 use ridgeline::progress::Progress;
 
@@ -20,7 +21,7 @@ type Fit = fn(
 ) -> Result<SvmModel, Error>;
 
 /// Both engines must agree with every reference.
-const ENGINES: [(&str, Fit); 2] = [("native", fit_svm), ("linfa", fit_svm_linfa)];
+const ENGINES: [(&str, Fit); 2] = [("native", fit_svm_smo), ("linfa", fit_svm_linfa)];
 
 fn params(kernel: Kernel, c: f64, gamma: Gamma, tol: f64) -> SvmParams {
     SvmParams {
@@ -180,6 +181,7 @@ fn poly_kernel_uses_gamma() {
         degree: 2,
         coef0: 1.0,
         tol: 1e-10,
+        ..SvmParams::default()
     };
     let q = array![[0.5, 0.0], [2.0, 3.0], [-1.0, 7.0], [0.25, -2.0]];
     let want: Vec<f64> = q
@@ -248,6 +250,7 @@ fn sk_cases() -> Vec<SkCase> {
         degree: 3,
         coef0: 1.0,
         tol: 1e-3,
+        ..SvmParams::default()
     };
     vec![
         SkCase {
@@ -364,7 +367,7 @@ fn blobs(noise: f64) -> (Array2<f64>, Vec<usize>) {
 }
 
 #[test]
-fn one_vs_rest_on_three_blobs_gets_every_training_point_right() {
+fn one_vs_one_on_three_blobs_gets_every_training_point_right() {
     // Blob centres (−4, −2), (4, −2), (0, 4.5) are ≥ 7.6 apart; with σ = 0.5 the blobs are
     // far apart, so every kernel separates them.
     let (x, y) = blobs(0.5);
@@ -372,18 +375,216 @@ fn one_vs_rest_on_three_blobs_gets_every_training_point_right() {
         for (name, f) in ENGINES {
             let m = fit_with(f, &params(kernel, 1.0, Gamma::Scale, 1e-3), &x, &y, 3);
             assert_eq!(m.n_classes(), 3);
+            assert_eq!(m.pairs(), vec![(0, 1), (0, 2), (1, 2)]);
             let d = m.decision_function(x.view());
             assert_eq!(d.dim(), (90, 3));
             assert_eq!(m.predict(x.view()), y, "{name} {kernel:?}");
-            // One-vs-rest: each row's own class has the only positive score.
+            // Per-class scores: the own class has both votes (2 + a confidence in (−⅓, ⅓)).
             for (row, &c) in d.rows().into_iter().zip(&y) {
-                for (k, &v) in row.iter().enumerate() {
-                    assert_eq!(v > 0.0, k == c, "{name} {kernel:?}: {row}");
+                assert!(row[c] > 5.0 / 3.0, "{name} {kernel:?}: {row}");
+            }
+            // One-vs-one: sub-model (a, b) is positive on a's rows and negative on b's.
+            let ovo = m.decision_function_ovo(x.view());
+            assert_eq!(ovo.dim(), (90, 3));
+            for (row, &c) in ovo.rows().into_iter().zip(&y) {
+                for (k, &(a, b)) in m.pairs().iter().enumerate() {
+                    if c == a {
+                        assert!(row[k] > 0.0, "{name} {kernel:?}: {row}");
+                    } else if c == b {
+                        assert!(row[k] < 0.0, "{name} {kernel:?}: {row}");
+                    }
                 }
             }
             let s = m.support_indices();
             assert!(s.windows(2).all(|w| w[0] < w[1]));
+            assert_eq!(m.n_support_per_class().iter().sum::<usize>(), s.len());
             assert!(m.n_iter() > 0);
+        }
+    }
+}
+
+// scikit-learn 1.9.1 reference for one-vs-one (tol 1e-10, no shrinking). `dense` is
+// `dual_coef_` laid out as ours: one row per support vector (sorted), one column per pair
+// (0,1), (0,2), (1,2), 0 where a vector is not in that pair:
+// ```python
+// import numpy as np
+// from sklearn.svm import SVC
+// X = <OVO_X below>; y = np.array([0]*6 + [1]*6 + [2]*6); Q = <OVO_Q below>
+// for kw in [dict(kernel="rbf", gamma=0.5, C=1.0), dict(kernel="linear", C=10.0)]:
+//     m = SVC(tol=1e-10, shrinking=False, decision_function_shape="ovo", **kw).fit(X, y)
+//     sup = np.sort(m.support_); pairs = [(0, 1), (0, 2), (1, 2)]
+//     starts = np.concatenate([[0], np.cumsum(m.n_support_)])
+//     dense = np.zeros((len(sup), 3)); pos = {r: t for t, r in enumerate(sup)}
+//     for p, (a, b) in enumerate(pairs):
+//         for t in range(starts[a], starts[a + 1]): dense[pos[m.support_[t]], p] = m.dual_coef_[b - 1, t]
+//         for t in range(starts[b], starts[b + 1]): dense[pos[m.support_[t]], p] = m.dual_coef_[a, t]
+//     print(list(sup), list(m.n_support_), -m.intercept_, dense, m.decision_function(Q))
+//     m2 = SVC(tol=1e-10, shrinking=False, decision_function_shape="ovr", **kw).fit(X, y)
+//     print(m2.decision_function(Q), m.predict(Q), m.predict(X))
+// ```
+const OVO_X: [[f64; 2]; 18] = [
+    [0.0, 0.0],
+    [0.5, 0.3],
+    [-0.4, 0.6],
+    [0.3, -0.5],
+    [1.2, 0.4],
+    [-0.2, -0.3],
+    [2.0, 2.0],
+    [2.5, 1.6],
+    [1.6, 2.6],
+    [2.2, 2.4],
+    [1.0, 1.1],
+    [3.0, 2.2],
+    [0.0, 2.5],
+    [-0.5, 3.0],
+    [0.6, 2.9],
+    [-0.8, 2.2],
+    [1.4, 1.9],
+    [0.2, 1.4],
+];
+const OVO_Q: [[f64; 2]; 6] = [
+    [0.0, 0.0],
+    [1.0, 1.0],
+    [2.0, 1.5],
+    [-1.0, 2.0],
+    [0.5, 2.0],
+    [1.5, 0.5],
+];
+
+struct OvoCase {
+    params: SvmParams,
+    support: &'static [usize],
+    n_support: [usize; 3],
+    rho: [f64; 3],
+    /// `None` where the dual solution is not unique (the linear kernel).
+    dense: Option<&'static [[f64; 3]]>,
+    ovo: [[f64; 3]; 6],
+    ovr: [[f64; 3]; 6],
+    predict_q: [usize; 6],
+}
+
+fn ovo_cases() -> Vec<OvoCase> {
+    vec![
+        OvoCase {
+            params: params(Kernel::Rbf, 1.0, Gamma::Value(0.5), 1e-10),
+            support: &[1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 13, 14, 15, 16, 17],
+            n_support: [5, 5, 5],
+            rho: [0.028974051667, 0.15217541756, 0.066526342631],
+            dense: Some(&[
+                [0.140637694201, 0.196408022308, 0.0],
+                [0.866494871832, 1.0, 0.0],
+                [0.336549020334, 0.195486236547, 0.0],
+                [1.0, 1.0, 0.0],
+                [0.0, 0.160937542426, 0.0],
+                [0.0, 0.0, 0.878158385865],
+                [-0.324650358331, 0.0, 0.0],
+                [-0.489732462844, 0.0, 1.0],
+                [-1.0, 0.0, 1.0],
+                [-0.529298765192, 0.0, 0.448569237343],
+                [0.0, -0.343972090597, -0.11497244744],
+                [0.0, 0.0, -1.0],
+                [0.0, -0.406407823134, -0.211755175768],
+                [0.0, -0.802451887549, -1.0],
+                [0.0, -1.0, -1.0],
+            ]),
+            ovo: [
+                [1.150717062786, 1.102613722007, -0.166193529687],
+                [0.040971807417, 0.013352625451, 0.050032500911],
+                [-0.910156715686, -0.504958308433, 0.871635338558],
+                [0.179476736355, -0.812923781546, -0.850780399545],
+                [-0.422135292725, -1.249287370315, -0.97465945147],
+                [0.308147021146, 0.569720466065, 0.364612882073],
+            ],
+            ovr: [
+                [2.230874236677, -0.189463589539, 0.838805613913],
+                [2.017175115861, 1.002993111499, -0.019868977786],
+                [-0.195313682093, 2.213506499827, 0.910567256188],
+                [0.870734092247, -0.169150517551, 2.208194312379],
+                [-0.208555873763, 0.8813707867, 2.229940395497],
+                [2.155827020666, 1.017815960116, -0.161008674993],
+            ],
+            predict_q: [0, 0, 1, 2, 2, 0],
+        },
+        OvoCase {
+            params: params(Kernel::Linear, 10.0, Gamma::Scale, 1e-10),
+            support: &[2, 4, 8, 10, 16, 17],
+            n_support: [2, 2, 2],
+            rho: [-2.629629252263, -2.257142859484, 0.217391429234],
+            dense: None,
+            ovo: [
+                [2.629629252263, 2.257142859484, -0.217391429234],
+                [-0.703703528745, -0.314285709255, 1.086956093052],
+                [-2.555555103847, -1.742857137186, 2.826086027619],
+                [-2.925925202167, -2.028571416629, -4.13043342521],
+                [-3.48148075596, -2.457142847312, -0.869564904936],
+                [0.592592492564, 0.685714287993, 2.608694678758],
+            ],
+            ovr: [
+                [2.276709206052, -0.246686194955, 0.776324755817],
+                [-0.168152406173, 2.213887260179, 0.854706889136],
+                [-0.270421404595, 2.281100165334, 0.826674688284],
+                [-0.277353230451, 0.817871969441, 2.286771927007],
+                [-0.285293065927, 1.241046207309, 2.25629246244],
+                [2.187025849118, 1.222815415585, -0.255713028441],
+            ],
+            predict_q: [0, 1, 1, 2, 2, 0],
+        },
+    ]
+}
+
+#[test]
+fn one_vs_one_matches_scikit_learn() {
+    let x = Array2::from_shape_fn((18, 2), |(i, j)| OVO_X[i][j]);
+    let q = Array2::from_shape_fn((6, 2), |(i, j)| OVO_Q[i][j]);
+    let y: Vec<usize> = (0..18).map(|i| i / 6).collect();
+    // scikit-learn's predictions on the training rows (row 16 is class 2 but lies in 1's).
+    let mut want_train = y.clone();
+    want_train[16] = 1;
+    for case in ovo_cases() {
+        for shrinking in [true, false] {
+            let p = SvmParams {
+                shrinking,
+                ..case.params.clone()
+            };
+            for (name, f) in ENGINES {
+                if name == "linfa" && case.params.kernel == Kernel::Linear {
+                    // linfa's own solver stops at its own tolerance on this degenerate
+                    // (non-unique) dual; its decision values are checked below loosely.
+                    continue;
+                }
+                let m = fit_with(f, &p, &x, &y, 3);
+                let what = format!("{name} {:?} shrinking {shrinking}", case.params.kernel);
+                assert_eq!(m.support_indices(), case.support, "{what}");
+                assert_eq!(m.n_support_per_class(), &case.n_support, "{what}");
+                for (a, b) in m.rho().iter().zip(case.rho) {
+                    assert_abs_diff_eq!(*a, b, epsilon = 1e-6);
+                }
+                if let Some(dense) = case.dense {
+                    for (r, row) in dense.iter().enumerate() {
+                        for (c, &v) in row.iter().enumerate() {
+                            assert_abs_diff_eq!(m.dual_coef()[[r, c]], v, epsilon = 1e-6);
+                        }
+                    }
+                }
+                let ovo = m.decision_function_ovo(q.view());
+                let ovr = m.decision_function(q.view());
+                // libsvm keeps Q in f32: with |f| up to 4 here its values carry ~1e-6 of
+                // rounding (ours are f64: e.g. 71/27 = 2.62962962963 vs its 2.629629252263).
+                let tol = 1e-6
+                    * case
+                        .ovo
+                        .iter()
+                        .flatten()
+                        .fold(1.0, |a: f64, v| a.max(v.abs()));
+                for i in 0..6 {
+                    for c in 0..3 {
+                        assert!((ovo[[i, c]] - case.ovo[i][c]).abs() < tol, "{what}: {ovo}");
+                        assert!((ovr[[i, c]] - case.ovr[i][c]).abs() < tol, "{what}: {ovr}");
+                    }
+                }
+                assert_eq!(m.predict(q.view()), case.predict_q, "{what}");
+                assert_eq!(m.predict(x.view()), want_train, "{what}");
+            }
         }
     }
 }
@@ -505,12 +706,17 @@ fn bad_inputs_are_errors_not_panics() {
         assert!(t.contains("row 1, column 1"), "{t}");
         bad[[1, 1]] = f64::INFINITY;
         assert!(matches!(run(&p, &bad, &y, 2), Err(Error::Data(_))));
-        // too many rows
-        let big = Array2::zeros((MAX_SVM_ROWS + 1, 1));
-        let yb = Array1::from_shape_fn(MAX_SVM_ROWS + 1, |i| i % 2);
-        match run(&p, &big, &yb, 2) {
-            Err(Error::Data(t)) => assert!(t.contains("limited to"), "{t}"),
-            other => panic!("{name}: {other:?}"),
+        // linfa's engine keeps its limit (it builds the n × n kernel matrix), and says so
+        if name == "linfa" {
+            let big = Array2::zeros((MAX_LINFA_SVM_ROWS + 1, 1));
+            let yb = Array1::from_shape_fn(MAX_LINFA_SVM_ROWS + 1, |i| i % 2);
+            match run(&p, &big, &yb, 2) {
+                Err(Error::Data(t)) => {
+                    assert!(t.contains("limited to 10000 rows"), "{t}");
+                    assert!(t.contains("Ridgeline SMO"), "{t}");
+                }
+                other => panic!("{name}: {other:?}"),
+            }
         }
         // bad parameters: the message names the parameter
         let cases = [
@@ -689,4 +895,154 @@ fn moons_1000_matches_scikit_learn() {
         assert_abs_diff_eq!(*d, w, epsilon = 1e-6);
     }
     assert_eq!(m.n_support(), 149);
+}
+
+fn moons_xy(n: usize, noise: f64, seed: u64) -> (Array2<f64>, Vec<usize>) {
+    let g = generate(Generator::Moons, n, noise, seed);
+    (g.x, g.y.iter().map(|&v| v as usize).collect())
+}
+
+#[test]
+fn shrinking_on_and_off_give_the_same_solution() {
+    // Shrinking changes the path, not the problem: both stop within tol of the same optimum.
+    let (x, y) = moons_xy(1500, 0.3, 7);
+    let base = SvmParams {
+        c: 10.0,
+        tol: 1e-6,
+        ..SvmParams::default()
+    };
+    let on = fit_with(fit_svm_smo, &base, &x, &y, 2);
+    let off = fit_with(
+        fit_svm_smo,
+        &SvmParams {
+            shrinking: false,
+            ..base
+        },
+        &x,
+        &y,
+        2,
+    );
+    assert!(on.converged() && off.converged());
+    assert!(on.kkt_gap()[0] < 1e-6 && off.kkt_gap()[0] < 1e-6);
+    let (a, b) = (on.dual_objective()[0], off.dual_objective()[0]);
+    assert!((a - b).abs() <= 1e-8 * a.abs(), "{a} vs {b}");
+    let q = x.slice(ndarray::s![..200, ..]).to_owned();
+    for (u, v) in decision(&on, &q).iter().zip(decision(&off, &q)) {
+        assert!((u - v).abs() < 1e-4, "{u} vs {v}");
+    }
+    assert_eq!(on.predict(x.view()), off.predict(x.view()));
+}
+
+#[test]
+fn a_cache_far_smaller_than_the_kernel_gives_the_same_solution() {
+    // 3000 rows: the kernel is 72 MB; 1 MB holds 43 of its 3000 columns. Columns dropped and
+    // computed again are the same numbers, so the solver takes the very same steps.
+    let (x, y) = moons_xy(3000, 0.25, 3);
+    let small = SvmParams {
+        cache_mb: 1,
+        ..SvmParams::default()
+    };
+    let big = SvmParams {
+        cache_mb: 4096,
+        ..SvmParams::default()
+    };
+    let a = fit_with(fit_svm_smo, &small, &x, &y, 2);
+    let b = fit_with(fit_svm_smo, &big, &x, &y, 2);
+    assert_eq!(a.n_iter(), b.n_iter());
+    assert_eq!(a.support_indices(), b.support_indices());
+    assert_eq!(a.dual_coef(), b.dual_coef());
+    assert_eq!(a.rho(), b.rho());
+    // And the same on three classes (one-vs-one, the budget split between solvers).
+    let (x3, y3) = blobs(1.5);
+    let a = fit_with(fit_svm_smo, &small, &x3, &y3, 3);
+    let b = fit_with(fit_svm_smo, &big, &x3, &y3, 3);
+    assert_eq!(a.dual_coef(), b.dual_coef());
+}
+
+#[test]
+fn cache_mb_is_validated_and_old_settings_load() {
+    for bad in [0, 65_537] {
+        let p = SvmParams {
+            cache_mb: bad,
+            ..SvmParams::default()
+        };
+        match p.validate() {
+            Err(Error::Param(t)) => assert!(t.contains("cache_mb"), "{t}"),
+            other => panic!("{other:?}"),
+        }
+    }
+    // Settings saved before the engine, cache and shrinking existed still load, with defaults.
+    let old: SvmParams =
+        serde_json::from_str(r#"{"c": 2.0, "kernel": "Rbf", "gamma": "Scale", "tol": 0.001}"#)
+            .unwrap();
+    assert_eq!(old.c, 2.0);
+    assert_eq!(old.engine, SvmEngine::Smo);
+    assert_eq!(old.cache_mb, 256);
+    assert!(old.shrinking);
+    let back: SvmParams = serde_json::from_str(
+        &serde_json::to_string(&SvmParams {
+            engine: SvmEngine::Linfa,
+            cache_mb: 12,
+            ..SvmParams::default()
+        })
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!((back.engine, back.cache_mb), (SvmEngine::Linfa, 12));
+}
+
+#[test]
+fn a_fit_is_cancelled_mid_solve() {
+    // A long fit (20,000 noisy rows, a hard margin, a tight tol: seconds even optimised),
+    // cancelled from another thread shortly after it starts.
+    let (x, y) = moons_xy(20_000, 0.4, 9);
+    let p = SvmParams {
+        c: 1e4,
+        gamma: Gamma::Value(20.0),
+        tol: 1e-8,
+        ..SvmParams::default()
+    };
+    let progress = std::sync::Arc::new(Progress::new());
+    let canceller = {
+        let progress = std::sync::Arc::clone(&progress);
+        std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(200));
+            progress.cancel();
+        })
+    };
+    let y = Array1::from(y);
+    let r = fit_svm(&p, x.view(), y.view(), 2, &progress);
+    canceller.join().unwrap();
+    assert!(
+        matches!(r, Err(Error::Cancelled)),
+        "{:?}",
+        r.map(|m| m.n_iter())
+    );
+}
+
+#[test]
+fn more_than_ten_thousand_rows_are_fitted() {
+    // The old limit was 10,000 rows; the SMO engine now takes what memory allows.
+    let (x, y) = moons_xy(10_500, 0.1, 4);
+    let progress = Progress::new();
+    let m = fit_svm(
+        &SvmParams::default(),
+        x.view(),
+        Array1::from(y.clone()).view(),
+        2,
+        &progress,
+    )
+    .expect("10,500 rows fit");
+    assert!(m.converged());
+    let pred = m.predict(x.view());
+    let right = pred.iter().zip(&y).filter(|(a, b)| a == b).count();
+    // Moons with noise 0.1 are nearly separable by an RBF boundary.
+    assert!(
+        right as f64 > 0.99 * y.len() as f64,
+        "{right} of {}",
+        y.len()
+    );
+    assert!(m.n_support() < 2000, "{}", m.n_support());
+    // The progress bar was filled: 1000 per binary problem.
+    assert_eq!(progress.fraction(), Some(1.0));
 }

@@ -11,6 +11,17 @@ use crate::ui::{Ctx, fmt_num, theme};
 /// Metrics of the model on screen, for the side panel.
 pub fn metrics_panel_ui(ui: &mut egui::Ui, cx: &Ctx<'_>) {
     use crate::ui::views::{Showing, shown_as};
+    if cx.model.is_busy() && cx.settings.model.spec.kind == crate::estimators::ModelKind::Svm {
+        // A long SVM fit says how far it is (its KKT gap's fall towards tol, per binary
+        // problem); a newer setting cancels it.
+        if let Some(f) = cx.model.fraction() {
+            ui.add(egui::ProgressBar::new(f).text(format!("fitting the SVM… {:.0} %", 100.0 * f)))
+                .on_hover_text(
+                    "How far the KKT gap has fallen towards tol, per binary problem; moving any \
+                 setting cancels this fit and starts the new one",
+                );
+        }
+    }
     let Some(view) = &cx.model.result else {
         return;
     };
@@ -165,10 +176,12 @@ fn metrics_ui(ui: &mut egui::Ui, p: &Prepared, view: &ModelView) {
                     .color(theme::WARNING),
                 )
                 .on_hover_text(
-                    "The SVM's kernel matrix grows as n²: the live view fits a seeded sample. \
-                     `ridgeline fit` uses every row (up to 10,000).",
+                    "The window fits the SVM on a seeded sample so the picture follows the \
+                     hand. `ridgeline fit` fits every row (the SMO engine has no row limit).",
                 );
             }
+            ui.label(format!("engine {}", m.engine().label()))
+                .on_hover_text("Chosen under the model's controls; fit time below");
             ui.label(format!(
                 "support vectors {} of {}",
                 m.n_support(),
@@ -177,10 +190,54 @@ fn metrics_ui(ui: &mut egui::Ui, p: &Prepared, view: &ModelView) {
             .on_hover_text(
                 "Training points with αᵢ > 0: only they enter f(x) = Σ αᵢ yᵢ k(xᵢ, x) − ρ",
             );
+            if m.n_classes() > 2 {
+                let names = p.dataset.target.class_names();
+                let per: Vec<String> = m
+                    .n_support_per_class()
+                    .iter()
+                    .enumerate()
+                    .map(|(c, k)| format!("{} {k}", names.get(c).map_or("?", |s| s.as_str())))
+                    .collect();
+                ui.label(RichText::new(format!("per class: {}", per.join(", "))).small())
+                    .on_hover_text(format!(
+                        "One-vs-one: {} binary SVMs, one per pair of classes, each on the rows \
+                         of its two classes; a point's class is the one with the most votes \
+                         (ties to the first)",
+                        m.rho().len()
+                    ));
+            }
             if view.spec.svm.kernel != crate::estimators::svm::Kernel::Linear {
                 ui.label(format!("γ used {}", fmt_num(m.gamma())));
             }
-            ui.label(format!("iterations {}", m.n_iter()));
+            let worst_gap = m.kkt_gap().iter().copied().fold(f64::NAN, f64::max);
+            let objective: f64 = m.dual_objective().iter().sum();
+            let status = if m.converged() {
+                format!("converged in {} iterations", m.n_iter())
+            } else {
+                format!("not converged: stopped after {} iterations", m.n_iter())
+            };
+            let text = if worst_gap.is_finite() {
+                format!("{status} (KKT gap {})", fmt_num(worst_gap))
+            } else {
+                status
+            };
+            let label = if m.converged() {
+                RichText::new(text)
+            } else {
+                RichText::new(text).color(theme::WARNING)
+            };
+            ui.label(label).on_hover_text(format!(
+                "SMO stops when the largest KKT violation m(α) − M(α) is below tol = {} \
+                 (the largest over the binary problems is shown). Dual objective \
+                 ½αᵀQα − Σα = {}{}",
+                fmt_num(view.spec.svm.tol),
+                fmt_num(objective),
+                if m.rho().len() > 1 {
+                    " (summed over the binary problems)"
+                } else {
+                    ""
+                }
+            ));
         }
         Fitted::Logistic(m) => {
             ui.label(format!(

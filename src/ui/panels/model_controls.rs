@@ -6,7 +6,7 @@ use egui::RichText;
 use crate::analysis::live::FitOn;
 use crate::estimators::ModelKind;
 use crate::estimators::elastic_net::ElasticNetParams;
-use crate::estimators::svm::{Gamma, Kernel};
+use crate::estimators::svm::{Gamma, Kernel, MAX_CACHE_MB, SvmEngine};
 use crate::state::ModelSettings;
 use crate::ui::Ctx;
 use crate::ui::theme;
@@ -27,6 +27,16 @@ const COEF0_TIP: &str =
     "The constant coef0 in (γ⟨x, x'⟩ + coef0)^d: how much lower-order terms count";
 const TOL_TIP: &str =
     "Stopping tolerance of the solver (KKT violation); scikit-learn's default is 1e-3";
+const ENGINE_TIP: &str = "Which solver fits the SVM (both solve the same C-SVC dual, so they agree to tol):\n\
+Ridgeline SMO: our port of libsvm's solver (as scikit-learn's SVC): second-order working sets, \
+shrinking, kernel columns kept in a cache of cache_mb; any number of rows; progress and Cancel \
+inside the solve.\n\
+linfa-svm: linfa's own estimator; it builds the whole n × n kernel matrix first, so at most \
+10,000 rows per binary problem, and it stops only between its binary fits.\n\
+The metrics show the fit's time for each.";
+const CACHE_TIP: &str = "Ridgeline SMO's kernel cache, in MB: the kernel columns the solver \
+reuses, the least recently used dropped first (scikit-learn's cache_size). More is faster on \
+large data, never different.";
 const LOGISTIC_ALPHA_TIP: &str = "Logistic regression maximises the likelihood, i.e. minimises the cross-entropy\n\
 −Σᵢ log p(yᵢ | xᵢ) + α/2 ‖w‖²   (the intercept is not penalised).\n\
 Two classes: p(y = 1 | x) = σ(wᵀx + b) = 1 / (1 + e^−(wᵀx + b)), the sigmoid.\n\
@@ -107,6 +117,24 @@ pub fn model_controls_ui(ui: &mut egui::Ui, cx: &mut Ctx<'_>) {
             }
             ui.add(log_slider(&mut p.tol, 1e-6, 1e-1, "tol"))
                 .on_hover_text(TOL_TIP);
+            egui::ComboBox::from_label("engine")
+                .selected_text(p.engine.label())
+                .show_ui(ui, |ui| {
+                    for e in SvmEngine::ALL {
+                        ui.selectable_value(&mut p.engine, e, e.label())
+                            .on_hover_text(ENGINE_TIP);
+                    }
+                })
+                .response
+                .on_hover_text(ENGINE_TIP);
+            if p.engine == SvmEngine::Smo {
+                ui.add(
+                    egui::Slider::new(&mut p.cache_mb, 1..=MAX_CACHE_MB.min(8192))
+                        .logarithmic(true)
+                        .text("cache_mb"),
+                )
+                .on_hover_text(CACHE_TIP);
+            }
         }
         ModelKind::Logistic => {
             let p = &mut spec.logistic;

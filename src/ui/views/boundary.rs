@@ -134,12 +134,24 @@ fn colour_bar_ui(ui: &mut egui::Ui, map: &crate::analysis::live::DecisionMap, cl
                     Box::new(|t| vec![6.0 * t - 3.0]),
                 ),
                 _ => {
-                    ui.label(
-                        egui::RichText::new(
-                            "shading: the winning class's colour, stronger where the model is surer:",
-                        )
-                        .weak(),
-                    );
+                    // An SVM's several-class map holds one-vs-one votes plus confidence
+                    // (`SvmModel::decision_function`): its largest column is the voted class.
+                    let what = if probability {
+                        "shading: the winning class's colour, stronger where the model is surer:"
+                    } else {
+                        "shading: the class the one-vs-one SVMs vote for, stronger where the \
+                         vote is clearer:"
+                    };
+                    let label = ui.label(egui::RichText::new(what).weak());
+                    if !probability {
+                        label.on_hover_text(
+                        "For an SVM with more than two classes: one binary SVM per pair of \
+                         classes votes; the colour is the class with the most votes, its \
+                         strength tanh of the lead over the runner-up (votes plus each class's \
+                         summed confidence squashed into (−⅓, ⅓), as scikit-learn's \
+                         decision_function)",
+                        );
+                    }
                     for (c, name) in classes.iter().enumerate() {
                         ui.label(egui::RichText::new("■").color(theme::class_color(c)));
                         ui.label(egui::RichText::new(name).small());

@@ -1,21 +1,27 @@
 //! Support vector classification (C-SVC) with scikit-learn's parameter names.
 //!
-//! Two engines produce the same [`SvmModel`]:
-//! - [`fit_svm`] (the one the app uses): our own port of libsvm's SMO solver (second-order
-//!   working-set selection, as linfa-svm's and libsvm's) over a kernel matrix whose columns are
-//!   computed on demand, once, and shared by the one-vs-rest sub-models, which are solved in
-//!   parallel. It exists because linfa-svm 0.8.1 has no public way to hand its solver a
-//!   precomputed kernel: `Fit` always rebuilds the dense n×n matrix element by element
-//!   (`linfa_kernel::dense_from_fn`), and that alone costs more than libsvm's whole fit.
-//! - [`fit_svm_linfa`]: the same model fitted by linfa-svm itself, with every linfa 0.8.1 defect
-//!   from LINFA_NOTES.md worked around. Kept as a cross-check and a fallback.
+//! Two engines produce the same [`SvmModel`], chosen by [`SvmParams::engine`]:
+//! - [`SvmEngine::Smo`] ("Ridgeline SMO", [`fit_svm_smo`]): our port of libsvm's solver
+//!   ([`solver`]: SMO with second-order working-set selection and shrinking) over kernel
+//!   columns from an LRU cache with a memory budget ([`cache`], [`SvmParams::cache_mb`]), so
+//!   the training set is limited only by memory for the data (no n × n matrix). It exists
+//!   because linfa-svm 0.8.1 has no public way to hand its solver a kernel cache: `Fit` always
+//!   builds the dense n×n matrix element by element (`linfa_kernel::dense_from_fn`), and that
+//!   alone costs more than libsvm's whole fit. Cancellable mid-solve, with progress.
+//! - [`SvmEngine::Linfa`] ("linfa-svm", [`fit_svm_linfa`]): the same model fitted by
+//!   linfa-svm itself, with every linfa 0.8.1 defect from LINFA_NOTES.md worked around. It
+//!   keeps linfa's limits ([`MAX_LINFA_SVM_ROWS`]), and is cancellable only between its
+//!   binary fits.
 //!
-//! Decision values are evaluated by us over the support vectors only (`Σ αᵢyᵢ k(xᵢ, x) − ρ`),
-//! in blocks with matrix products; on a decision grid the Gaussian kernel factorises per
-//! feature, which turns the grid into one small matrix product per band (see
-//! [`SvmModel::decision_function`]).
+//! More than two classes: one-vs-one, as libsvm and scikit-learn: k(k−1)/2 binary problems,
+//! each on the rows of its two classes, solved in parallel; prediction by votes (ties to the
+//! lower class index, as libsvm). Decision values are evaluated by us over the support vectors
+//! only (`Σ αᵢyᵢ k(xᵢ, x) − ρ`), in blocks with matrix products; on a decision grid the
+//! Gaussian kernel factorises per feature, which turns the grid into one small matrix product
+//! per band (see [`SvmModel::decision_function_ovo`]).
 
-use std::sync::OnceLock;
+mod cache;
+mod solver;
 
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis, s};
 use rayon::prelude::*;
@@ -24,14 +30,19 @@ use serde::{Deserialize, Serialize};
 use super::Error;
 use crate::progress::Progress;
 
-/// The largest training set accepted. The kernel matrix is dense (8·n² bytes): 800 MB at this
-/// size if every column is needed (linfa's engine always builds all of it).
-pub const MAX_SVM_ROWS: usize = 10_000;
+/// The largest training set linfa-svm's engine accepts: it builds the dense kernel matrix
+/// (8·n² bytes, 800 MB at this size). The SMO engine has no such limit.
+pub const MAX_LINFA_SVM_ROWS: usize = 10_000;
 
-/// The most SMO iterations per binary sub-model, as libsvm's (its `max_iter` is
-/// max(10⁷, 100n), which is 10⁷ for every n ≤ [`MAX_SVM_ROWS`]). A fit that stops here, or on
-/// its [`Progress`]'s time limit, returns its model with `converged() == false`.
+/// The fewest SMO iterations allowed per binary problem, as libsvm's (its `max_iter` is
+/// max(10⁷, 100n)). A fit that stops there, or on its [`Progress`]'s time limit, returns its
+/// model with `converged() == false`.
 pub const MAX_SVM_ITER: usize = 10_000_000;
+
+/// The kernel cache's default budget, in MB (scikit-learn's `cache_size` is 200).
+pub const DEFAULT_CACHE_MB: u32 = 256;
+/// The largest kernel cache one may ask for, in MB.
+pub const MAX_CACHE_MB: u32 = 65_536;
 
 /// The kernel function, in scikit-learn's terms.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -53,6 +64,35 @@ pub enum Gamma {
     Value(f64),
 }
 
+/// Which solver fits the SVM.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum SvmEngine {
+    /// Our port of libsvm's SMO (shrinking, kernel cache with a budget).
+    #[default]
+    Smo,
+    /// linfa-svm 0.8.1's own estimator.
+    Linfa,
+}
+
+impl SvmEngine {
+    pub const ALL: [SvmEngine; 2] = [SvmEngine::Smo, SvmEngine::Linfa];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SvmEngine::Smo => "Ridgeline SMO",
+            SvmEngine::Linfa => "linfa-svm",
+        }
+    }
+
+    /// The name on the command line (`--engine`) and in its JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            SvmEngine::Smo => "smo",
+            SvmEngine::Linfa => "linfa",
+        }
+    }
+}
+
 /// C-SVC parameters with scikit-learn's names and defaults.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -63,6 +103,12 @@ pub struct SvmParams {
     pub degree: u32,
     pub coef0: f64,
     pub tol: f64,
+    /// The solver.
+    pub engine: SvmEngine,
+    /// Kernel cache budget of the SMO engine, in MB (scikit-learn's `cache_size`).
+    pub cache_mb: u32,
+    /// libsvm's shrinking heuristic (scikit-learn's `shrinking`), SMO engine only.
+    pub shrinking: bool,
 }
 
 impl Default for SvmParams {
@@ -74,6 +120,9 @@ impl Default for SvmParams {
             degree: 3,
             coef0: 0.0,
             tol: 1e-3,
+            engine: SvmEngine::Smo,
+            cache_mb: DEFAULT_CACHE_MB,
+            shrinking: true,
         }
     }
 }
@@ -88,6 +137,13 @@ impl SvmParams {
             return bad(format!(
                 "C must be a finite number > 0 (got {})",
                 crate::error::Num(self.c)
+            ));
+        }
+        if !(1..=MAX_CACHE_MB).contains(&self.cache_mb) {
+            return bad(format!(
+                "cache_mb (the kernel cache, in MB) must be an integer in 1..={MAX_CACHE_MB} \
+                 (got {})",
+                self.cache_mb
             ));
         }
         if let Gamma::Value(g) = self.gamma
@@ -142,7 +198,19 @@ pub fn scale_gamma(x: ArrayView2<f64>) -> f64 {
     }
 }
 
-/// A fitted C-SVC: one binary model for 2 classes, one-vs-rest models for more.
+/// The binary problems of `n_classes` classes, in libsvm's order: (0, 1), (0, 2), …,
+/// (1, 2), …; one pair (0, 1) for two classes.
+pub fn class_pairs(n_classes: usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for a in 0..n_classes {
+        for b in a + 1..n_classes {
+            out.push((a, b));
+        }
+    }
+    out
+}
+
+/// A fitted C-SVC: one binary model for 2 classes, k(k−1)/2 one-vs-one models for more.
 /// Plain data: `Send + Sync + Clone`.
 #[derive(Clone, Debug)]
 pub struct SvmModel {
@@ -152,6 +220,7 @@ pub struct SvmModel {
     coef0: f64,
     n_classes: usize,
     n_features: usize,
+    engine: SvmEngine,
     /// The support vectors (union over the sub-models), rows of the training `x`, in
     /// `support` order.
     sv: Array2<f64>,
@@ -164,8 +233,10 @@ pub struct SvmModel {
     /// Linear kernel only: w = svᵀ·dual_coef (p × models).
     linear_w: Option<Array2<f64>>,
     support: Vec<usize>,
+    n_support_per_class: Vec<usize>,
     n_iter: usize,
     objective: Vec<f64>,
+    kkt_gap: Vec<f64>,
     converged: bool,
 }
 
@@ -182,12 +253,61 @@ impl SvmModel {
         self.kernel
     }
 
-    /// Decision values: `n × 1` for 2 classes (> 0 ⇒ class 1), `n × k` one-vs-rest scores for
-    /// k > 2 (column c > 0 ⇒ "class c rather than the rest").
+    /// The engine that fitted the model.
+    pub fn engine(&self) -> SvmEngine {
+        self.engine
+    }
+
+    /// The binary sub-models' classes, one per column of [`Self::dual_coef`],
+    /// [`Self::rho`] and [`Self::decision_function_ovo`]: (0, 1) for two classes, else
+    /// (a, b) for every a < b in libsvm's order, positive meaning `a`.
+    pub fn pairs(&self) -> Vec<(usize, usize)> {
+        class_pairs(self.n_classes)
+    }
+
+    /// Decision values: `n × 1` for 2 classes (> 0 ⇒ class 1). For k > 2 classes, `n × k`
+    /// per-class scores, scikit-learn's `decision_function_shape="ovr"` of a one-vs-one SVC:
+    /// the votes each class gets plus its summed one-vs-one confidences squashed into
+    /// (−⅓, ⅓) — the largest is the voted class (ties apart), the gap to the runner-up how
+    /// sure the vote is.
     ///
     /// `x` must have [`Self::n_features`] columns; any other width gives a matrix of NaN
     /// (never a panic).
     pub fn decision_function(&self, x: ArrayView2<f64>) -> Array2<f64> {
+        let d = self.decision_function_ovo(x);
+        if self.n_classes == 2 {
+            return d;
+        }
+        let k = self.n_classes;
+        let mut out = Array2::zeros((d.nrows(), k));
+        let pairs = self.pairs();
+        for (mut o, r) in out.rows_mut().into_iter().zip(d.rows()) {
+            let mut votes = vec![0.0; k];
+            let mut conf = vec![0.0; k];
+            for (&(a, b), &v) in pairs.iter().zip(r.iter()) {
+                // scikit-learn's `_ovr_decision_function(dec < 0, -dec, k)`.
+                conf[a] += v;
+                conf[b] -= v;
+                if v < 0.0 {
+                    votes[b] += 1.0;
+                } else {
+                    votes[a] += 1.0;
+                }
+                if v.is_nan() {
+                    votes[a] = f64::NAN;
+                }
+            }
+            for c in 0..k {
+                o[c] = votes[c] + conf[c] / (3.0 * (conf[c].abs() + 1.0));
+            }
+        }
+        out
+    }
+
+    /// The sub-models' own decision values, `n × pairs` (scikit-learn's
+    /// `decision_function_shape="ovo"` for k > 2; for 2 classes the same as
+    /// [`Self::decision_function`]).
+    pub fn decision_function_ovo(&self, x: ArrayView2<f64>) -> Array2<f64> {
         let k = self.rho.len();
         let m = x.nrows();
         if x.ncols() != self.n_features {
@@ -218,19 +338,26 @@ impl SvmModel {
         ndarray::concatenate(Axis(0), &views).unwrap_or_else(|_| Array2::zeros((m, k)))
     }
 
-    /// Class indices: the sign of the decision value for 2 classes, the largest one-vs-rest
-    /// score for more.
+    /// Class indices: the sign of the decision value for 2 classes; for more, libsvm's vote
+    /// (sub-model (a, b) votes a when its value is > 0, else b; most votes wins, ties to the
+    /// lower class index).
     pub fn predict(&self, x: ArrayView2<f64>) -> Vec<usize> {
-        let d = self.decision_function(x);
+        let d = self.decision_function_ovo(x);
         if self.n_classes == 2 {
             return d.column(0).iter().map(|&v| usize::from(v > 0.0)).collect();
         }
+        let pairs = self.pairs();
+        let k = self.n_classes;
         d.rows()
             .into_iter()
             .map(|r| {
+                let mut votes = vec![0usize; k];
+                for (&(a, b), &v) in pairs.iter().zip(r.iter()) {
+                    votes[if v > 0.0 { a } else { b }] += 1;
+                }
                 let mut best = 0;
-                for (c, &v) in r.iter().enumerate() {
-                    if v > r[best] {
+                for c in 1..k {
+                    if votes[c] > votes[best] {
                         best = c;
                     }
                 }
@@ -242,6 +369,11 @@ impl SvmModel {
     /// Sorted training-row indices that are support vectors (α > 0) in any sub-model.
     pub fn support_indices(&self) -> &[usize] {
         &self.support
+    }
+
+    /// Support vectors per class (scikit-learn's `n_support_`).
+    pub fn n_support_per_class(&self) -> &[usize] {
+        &self.n_support_per_class
     }
 
     /// Linear kernel: the weight vector w = Σᵢ yᵢαᵢ xᵢ of each sub-model (`p × models`), in
@@ -270,13 +402,20 @@ impl SvmModel {
         &self.objective
     }
 
+    /// The maximal KKT violation m(α) − M(α) per sub-model at the returned α (below `tol`
+    /// when converged; NaN where the engine does not say, as linfa's).
+    pub fn kkt_gap(&self) -> &[f64] {
+        &self.kkt_gap
+    }
+
     /// ρ per sub-model (decision = Σ yᵢαᵢ k(xᵢ, x) − ρ; scikit-learn's `intercept_` is −ρ).
     pub fn rho(&self) -> ArrayView1<'_, f64> {
         self.rho.view()
     }
 
     /// Dual coefficients yᵢαᵢ, one row per support vector (in [`Self::support_indices`]
-    /// order), one column per sub-model; 0 where a row is not a support vector of that model.
+    /// order), one column per sub-model (see [`Self::pairs`]); 0 where a row is not a
+    /// support vector of that model.
     pub fn dual_coef(&self) -> ArrayView2<'_, f64> {
         self.dual_coef.view()
     }
@@ -412,43 +551,55 @@ fn check_input(
     n_classes: usize,
 ) -> Result<(), Error> {
     params.validate()?;
-    let n = x.nrows();
-    if y.len() == n && n > MAX_SVM_ROWS {
-        return Err(Error::Data(format!(
-            "SVM is limited to {MAX_SVM_ROWS} rows (got {n}): its kernel matrix needs 8·n² \
-             bytes ({:.1} GB here); subsample the data",
-            8.0 * (n as f64).powi(2) / 1e9
-        )));
-    }
     super::input::check_x("SVM", x)?;
-    super::input::check_classes("SVM", n, y, n_classes)
+    super::input::check_classes("SVM", x.nrows(), y, n_classes)
 }
 
-/// ±1 targets of the sub-models: class 1 vs 0 for two classes, class c vs rest for more.
-fn sub_targets(y: ArrayView1<usize>, n_classes: usize) -> Vec<Vec<f64>> {
-    let pos: Vec<usize> = if n_classes == 2 {
-        vec![1]
-    } else {
-        (0..n_classes).collect()
-    };
-    pos.into_iter()
-        .map(|c| y.iter().map(|&l| if l == c { 1.0 } else { -1.0 }).collect())
+/// One binary sub-problem: its classes, its rows (sorted) and their ±1 targets.
+struct SubProblem {
+    rows: Vec<usize>,
+    y: Vec<f64>,
+}
+
+/// The sub-problems: for two classes every row, +1 for class 1; for more, one per pair
+/// (a, b) on the rows of a and b, +1 for a (libsvm's sign).
+fn sub_problems(y: ArrayView1<usize>, n_classes: usize) -> Vec<SubProblem> {
+    if n_classes == 2 {
+        return vec![SubProblem {
+            rows: (0..y.len()).collect(),
+            y: y.iter().map(|&l| if l == 1 { 1.0 } else { -1.0 }).collect(),
+        }];
+    }
+    class_pairs(n_classes)
+        .into_iter()
+        .map(|(a, b)| {
+            let rows: Vec<usize> = (0..y.len()).filter(|&i| y[i] == a || y[i] == b).collect();
+            let t = rows
+                .iter()
+                .map(|&i| if y[i] == a { 1.0 } else { -1.0 })
+                .collect();
+            SubProblem { rows, y: t }
+        })
         .collect()
 }
 
-/// One solved sub-model: signed coefficients yᵢαᵢ per training row.
+/// One solved sub-model: signed coefficients yᵢαᵢ per training row (0 off its rows).
 struct SubModel {
     coef: Vec<f64>,
     rho: f64,
     obj: f64,
     iter: usize,
     converged: bool,
+    gap: f64,
 }
 
+#[allow(clippy::too_many_arguments)]
 fn assemble(
     params: &SvmParams,
+    engine: SvmEngine,
     gamma: f64,
     x: ArrayView2<f64>,
+    y: ArrayView1<usize>,
     n_classes: usize,
     subs: Vec<SubModel>,
     threshold: f64,
@@ -457,6 +608,10 @@ fn assemble(
     let support: Vec<usize> = (0..n)
         .filter(|&i| subs.iter().any(|s| s.coef[i].abs() > threshold))
         .collect();
+    let mut n_support_per_class = vec![0; n_classes];
+    for &i in &support {
+        n_support_per_class[y[i]] += 1;
+    }
     let sv = x.select(Axis(0), &support);
     let sv_sq = sv.rows().into_iter().map(|r| r.dot(&r)).collect();
     let dual_coef = Array2::from_shape_fn((support.len(), subs.len()), |(r, c)| {
@@ -471,22 +626,26 @@ fn assemble(
         coef0: params.coef0,
         n_classes,
         n_features: x.ncols(),
+        engine,
         sv,
         sv_sq,
         dual_coef,
         rho: subs.iter().map(|s| s.rho).collect(),
         linear_w,
         support,
+        n_support_per_class,
         n_iter: subs.iter().map(|s| s.iter).sum(),
         objective: subs.iter().map(|s| s.obj).collect(),
+        kkt_gap: subs.iter().map(|s| s.gap).collect(),
         converged: subs.iter().all(|s| s.converged),
     }
 }
 
 // ---------------------------------------------------------------------------------------------
-// The native engine
+// The engines
 
-/// Fit a C-SVC (one-vs-rest for more than 2 classes). `y` holds class indices `0..n_classes`.
+/// Fit a C-SVC with the engine [`SvmParams::engine`] names. `y` holds class indices
+/// `0..n_classes`.
 pub fn fit_svm(
     params: &SvmParams,
     x: ArrayView2<f64>,
@@ -494,20 +653,21 @@ pub fn fit_svm(
     n_classes: usize,
     progress: &Progress,
 ) -> Result<SvmModel, Error> {
-    check_input(params, x, y, n_classes)?;
-    let gamma = params.resolve_gamma(x);
-    let km = KernelMatrix::new(params, gamma, x);
-    let targets = sub_targets(y, n_classes);
-    progress.set_total(targets.len() as u64);
-    let subs = targets
-        .par_iter()
-        .map(|t| {
-            let s = solve_c_svc(&km, t, params.c, params.tol, progress, &mut NoObserver)?;
-            progress.add(1);
-            Ok(s)
-        })
-        .collect::<Result<Vec<_>, Error>>()?;
-    Ok(assemble(params, gamma, x, n_classes, subs, 0.0))
+    match params.engine {
+        SvmEngine::Smo => fit_svm_smo(params, x, y, n_classes, progress),
+        SvmEngine::Linfa => fit_svm_linfa(params, x, y, n_classes, progress),
+    }
+}
+
+/// Fit a C-SVC with our SMO solver, whatever [`SvmParams::engine`] says.
+pub fn fit_svm_smo(
+    params: &SvmParams,
+    x: ArrayView2<f64>,
+    y: ArrayView1<usize>,
+    n_classes: usize,
+    progress: &Progress,
+) -> Result<SvmModel, Error> {
+    fit_svm_observed(params, x, y, n_classes, progress, &mut NoObserver)
 }
 
 /// One report of the SMO solver to an [`SmoObserver`]: the state after `iteration` updates.
@@ -517,8 +677,9 @@ pub struct SmoStep {
     pub iteration: usize,
     /// Dual objective ½αᵀQα − eᵀα at this α (0 at the start, negative after).
     pub dual_objective: f64,
-    /// Maximal KKT violation m(α) − M(α) at this α; the solver stops once it is below `tol`.
-    /// 0 when one of the two index sets is empty (nothing left to optimise).
+    /// Maximal KKT violation m(α) − M(α) at this α (over the rows still active while the
+    /// solver shrinks; over every row in the last report); the solver stops once it is below
+    /// `tol`. 0 when one of the two index sets is empty (nothing left to optimise).
     pub kkt_gap: f64,
     /// The solver's last report (converged or stopped at its iteration limit).
     pub last: bool,
@@ -526,8 +687,7 @@ pub struct SmoStep {
 
 /// Watches the SMO solver while it runs (loss curves). The solver asks [`Self::every`] before
 /// each iteration and reports the iterations that are multiples of it, and always the last
-/// state; the O(n) dual objective is computed only for reported iterations. An observer may
-/// raise `every` as it goes (to keep a bounded number of points).
+/// state. An observer may raise `every` as it goes (to keep a bounded number of points).
 pub trait SmoObserver {
     /// `false` for the no-op observer of the plain fit: then no report costs anything.
     const ACTIVE: bool = true;
@@ -547,10 +707,14 @@ impl SmoObserver for NoObserver {
     fn observe(&mut self, _: SmoStep) {}
 }
 
-/// [`fit_svm`] with an observer on the solver of the FIRST sub-model (class 1 vs 0 for two
-/// classes, class 0 vs the rest for more), which is solved on the calling thread while the
-/// other one-vs-rest sub-models are solved in parallel. The model is the one [`fit_svm`]
-/// returns (the solver is deterministic; the observer does not change it).
+/// The SMO fit ([`fit_svm_smo`]) with an observer on the solver of the FIRST sub-model
+/// (class 1 vs 0 for two classes, class 0 vs class 1 for more), which is solved on the
+/// calling thread while the other one-vs-one sub-models are solved in parallel. The model is
+/// the one [`fit_svm_smo`] returns (the solver is deterministic; the observer does not change
+/// it).
+///
+/// Progress: 1000 per sub-model, advanced as its KKT gap falls towards `tol` (on a log
+/// scale), so a long fit's bar moves.
 pub fn fit_svm_observed<O: SmoObserver>(
     params: &SvmParams,
     x: ArrayView2<f64>,
@@ -561,308 +725,76 @@ pub fn fit_svm_observed<O: SmoObserver>(
 ) -> Result<SvmModel, Error> {
     check_input(params, x, y, n_classes)?;
     let gamma = params.resolve_gamma(x);
-    let km = KernelMatrix::new(params, gamma, x);
-    let targets = sub_targets(y, n_classes);
-    progress.set_total(targets.len() as u64);
-    let (first, rest) = targets.split_first().expect("at least one sub-model");
+    let problems = sub_problems(y, n_classes);
+    progress.set_total(1000 * problems.len() as u64);
+    // The cache budget is shared by the solvers running at once.
+    let at_once = problems.len().min(rayon::current_num_threads()).max(1);
+    let budget = (params.cache_mb as usize) << 20;
+    let settings = |rows: usize| solver::SolverSettings {
+        kernel: solver::KernelFn {
+            kind: params.kernel,
+            gamma,
+            coef0: params.coef0,
+            degree: params.degree as i32,
+        },
+        c: params.c,
+        eps: params.tol,
+        shrinking: params.shrinking,
+        cache_bytes: budget / at_once,
+        max_iter: MAX_SVM_ITER.max(rows.saturating_mul(100)),
+    };
+    let solve = |pb: &SubProblem| -> Result<SubModel, Error> {
+        let s = settings(pb.rows.len());
+        let sol = solver::solve(x, &pb.rows, &pb.y, &s, progress, &mut NoObserver)?;
+        Ok(to_sub(sol, pb, x.nrows()))
+    };
+    let (first, rest) = problems.split_first().expect("at least one sub-model");
     let mut others: Vec<Option<Result<SubModel, Error>>> = (0..rest.len()).map(|_| None).collect();
-    let km_ref = &km;
+    // Largest problems first (rayon's pool takes them in order), so the longest one does not
+    // start last and leave a thread idle at the end.
+    let mut order: Vec<(&SubProblem, &mut Option<Result<SubModel, Error>>)> =
+        rest.iter().zip(others.iter_mut()).collect();
+    order.sort_by_key(|(pb, _)| std::cmp::Reverse(pb.rows.len()));
     let first = rayon::in_place_scope(|scope| {
-        for (t, slot) in rest.iter().zip(others.iter_mut()) {
+        for (pb, slot) in order {
+            let solve = &solve;
             scope.spawn(move |_| {
-                let s = solve_c_svc(km_ref, t, params.c, params.tol, progress, &mut NoObserver);
-                if s.is_ok() {
-                    progress.add(1);
-                }
-                *slot = Some(s);
+                *slot = Some(solve(pb));
             });
         }
-        let s = solve_c_svc(km_ref, first, params.c, params.tol, progress, observer);
-        if s.is_ok() {
-            progress.add(1);
-        }
-        s
+        let s = settings(first.rows.len());
+        solver::solve(x, &first.rows, &first.y, &s, progress, observer)
+            .map(|sol| to_sub(sol, first, x.nrows()))
     });
     let mut subs = vec![first?];
     for s in others {
         subs.push(s.ok_or_else(|| Error::Solver("a sub-model was not solved".into()))??);
     }
-    Ok(assemble(params, gamma, x, n_classes, subs, 0.0))
+    Ok(assemble(
+        params,
+        SvmEngine::Smo,
+        gamma,
+        x,
+        y,
+        n_classes,
+        subs,
+        0.0,
+    ))
 }
 
-/// The training kernel matrix K (not Q = yyᵀ∘K: the sub-models share it), column by column on
-/// first use.
-struct KernelMatrix {
-    kernel: Kernel,
-    gamma: f64,
-    degree: i32,
-    coef0: f64,
-    n: usize,
-    p: usize,
-    /// Training rows, row-major.
-    data: Vec<f64>,
-    diag: Vec<f64>,
-    cols: Vec<OnceLock<Box<[f64]>>>,
-}
-
-impl KernelMatrix {
-    fn new(params: &SvmParams, gamma: f64, x: ArrayView2<f64>) -> Self {
-        let (n, p) = x.dim();
-        let data: Vec<f64> = x.iter().copied().collect(); // logical (row-major) order
-        let mut km = KernelMatrix {
-            kernel: params.kernel,
-            gamma,
-            degree: params.degree as i32,
-            coef0: params.coef0,
-            n,
-            p,
-            data,
-            diag: Vec::new(),
-            cols: (0..n).map(|_| OnceLock::new()).collect(),
-        };
-        km.diag = (0..n).map(|i| km.eval(km.row(i), km.row(i))).collect();
-        km
+fn to_sub(sol: solver::Solution, pb: &SubProblem, n: usize) -> SubModel {
+    let mut coef = vec![0.0; n];
+    for ((&r, &t), &a) in pb.rows.iter().zip(&pb.y).zip(&sol.alpha) {
+        coef[r] = a * t;
     }
-
-    fn row(&self, i: usize) -> &[f64] {
-        &self.data[i * self.p..(i + 1) * self.p]
+    SubModel {
+        coef,
+        rho: sol.rho,
+        obj: sol.obj,
+        iter: sol.iter,
+        converged: sol.converged,
+        gap: sol.gap,
     }
-
-    #[inline]
-    fn eval(&self, a: &[f64], b: &[f64]) -> f64 {
-        match self.kernel {
-            Kernel::Linear => dot(a, b),
-            Kernel::Poly => (self.gamma * dot(a, b) + self.coef0).powi(self.degree),
-            Kernel::Rbf => {
-                let d2: f64 = a.iter().zip(b).map(|(u, v)| (u - v) * (u - v)).sum();
-                (-self.gamma * d2).exp()
-            }
-        }
-    }
-
-    fn column(&self, i: usize) -> &[f64] {
-        self.cols[i].get_or_init(|| {
-            let xi = self.row(i);
-            (0..self.n).map(|k| self.eval(xi, self.row(k))).collect()
-        })
-    }
-}
-
-fn dot(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(u, v)| u * v).sum()
-}
-
-/// libsvm's C-SVC solver (Fan, Chen & Lin 2005: SMO with second-order working-set selection),
-/// without shrinking: min ½αᵀQα − eᵀα s.t. yᵀα = 0, 0 ≤ αᵢ ≤ C, Qᵢⱼ = yᵢyⱼKᵢⱼ. Stops when the
-/// maximal KKT violation m(α) − M(α) < tol, as libsvm's `eps`.
-fn solve_c_svc<O: SmoObserver>(
-    km: &KernelMatrix,
-    y: &[f64],
-    c: f64,
-    tol: f64,
-    progress: &Progress,
-    observer: &mut O,
-) -> Result<SubModel, Error> {
-    const TAU: f64 = 1e-12;
-    let n = y.len();
-    let max_iter = MAX_SVM_ITER;
-    let mut alpha = vec![0.0; n];
-    // Gradient of the dual: G = Qα − e.
-    let mut g = vec![-1.0; n];
-    let mut iter = 0;
-    let mut converged = false;
-    let qd = &km.diag;
-    // Dual objective ½αᵀQα − eᵀα = ½ Σ αᵢ(Gᵢ − 1).
-    let objective = |alpha: &[f64], g: &[f64]| {
-        alpha
-            .iter()
-            .zip(g)
-            .map(|(a, gi)| a * (gi - 1.0))
-            .sum::<f64>()
-            / 2.0
-    };
-    loop {
-        // Every 1024 iterations: a cancel ends the fit, the time limit ends it unconverged.
-        let out_of_time = iter % 1024 == 0 && {
-            progress.check()?;
-            iter > 0 && progress.out_of_time()
-        };
-        // Working set: i maximises −yᵢGᵢ over I_up, j minimises the second-order objective
-        // decrease over I_low.
-        let mut gmax = f64::NEG_INFINITY;
-        let mut i_sel = usize::MAX;
-        for t in 0..n {
-            let yg = -y[t] * g[t];
-            let in_up = if y[t] > 0.0 {
-                alpha[t] < c
-            } else {
-                alpha[t] > 0.0
-            };
-            if in_up && yg >= gmax {
-                gmax = yg;
-                i_sel = t;
-            }
-        }
-        if i_sel == usize::MAX {
-            converged = true;
-            if O::ACTIVE {
-                observer.observe(SmoStep {
-                    iteration: iter,
-                    dual_objective: objective(&alpha, &g),
-                    kkt_gap: 0.0,
-                    last: true,
-                });
-            }
-            break;
-        }
-        let ki = km.column(i_sel);
-        let kii = qd[i_sel];
-        let mut gmax2 = f64::NEG_INFINITY;
-        let mut j_sel = usize::MAX;
-        let mut obj_min = f64::INFINITY;
-        for t in 0..n {
-            let in_low = if y[t] > 0.0 {
-                alpha[t] > 0.0
-            } else {
-                alpha[t] < c
-            };
-            if !in_low {
-                continue;
-            }
-            let yg = y[t] * g[t];
-            if yg >= gmax2 {
-                gmax2 = yg;
-            }
-            let grad_diff = gmax + yg;
-            if grad_diff > 0.0 {
-                let quad = kii + qd[t] - 2.0 * ki[t];
-                let quad = if quad > 0.0 { quad } else { TAU };
-                let obj = -(grad_diff * grad_diff) / quad;
-                if obj <= obj_min {
-                    obj_min = obj;
-                    j_sel = t;
-                }
-            }
-        }
-        let stop = gmax + gmax2 < tol || j_sel == usize::MAX;
-        let bounded = iter >= max_iter || out_of_time;
-        if O::ACTIVE && (stop || bounded || iter.is_multiple_of(observer.every().max(1))) {
-            let gap = gmax + gmax2;
-            observer.observe(SmoStep {
-                iteration: iter,
-                dual_objective: objective(&alpha, &g),
-                kkt_gap: if gap.is_finite() { gap } else { 0.0 },
-                last: stop || bounded,
-            });
-        }
-        if stop {
-            converged = true;
-            break;
-        }
-        if bounded {
-            break;
-        }
-        iter += 1;
-        let (i, j) = (i_sel, j_sel);
-        let kj = km.column(j);
-        let (old_i, old_j) = (alpha[i], alpha[j]);
-        let quad = kii + qd[j] - 2.0 * ki[j];
-        let quad = if quad > 0.0 { quad } else { TAU };
-        let (mut ai, mut aj) = (old_i, old_j);
-        if y[i] != y[j] {
-            let delta = (-g[i] - g[j]) / quad;
-            let diff = ai - aj;
-            ai += delta;
-            aj += delta;
-            if diff > 0.0 {
-                if aj < 0.0 {
-                    aj = 0.0;
-                    ai = diff;
-                }
-            } else if ai < 0.0 {
-                ai = 0.0;
-                aj = -diff;
-            }
-            // Equal bounds C for both: libsvm's `diff > C_i − C_j` is `diff > 0`.
-            if diff > 0.0 {
-                if ai > c {
-                    ai = c;
-                    aj = c - diff;
-                }
-            } else if aj > c {
-                aj = c;
-                ai = c + diff;
-            }
-        } else {
-            let delta = (g[i] - g[j]) / quad;
-            let sum = ai + aj;
-            ai -= delta;
-            aj += delta;
-            if sum > c {
-                if ai > c {
-                    ai = c;
-                    aj = sum - c;
-                }
-            } else if aj < 0.0 {
-                aj = 0.0;
-                ai = sum;
-            }
-            if sum > c {
-                if aj > c {
-                    aj = c;
-                    ai = sum - c;
-                }
-            } else if ai < 0.0 {
-                ai = 0.0;
-                aj = sum;
-            }
-        }
-        alpha[i] = ai;
-        alpha[j] = aj;
-        // G_t += Q_ti Δα_i + Q_tj Δα_j, with Q_ti = y_t y_i K_ti.
-        let di = y[i] * (ai - old_i);
-        let dj = y[j] * (aj - old_j);
-        for t in 0..n {
-            g[t] += y[t] * (ki[t] * di + kj[t] * dj);
-        }
-    }
-    // ρ: the average of yᵢGᵢ over free αᵢ, or the middle of the feasible interval.
-    let (mut ub, mut lb) = (f64::INFINITY, f64::NEG_INFINITY);
-    let (mut sum_free, mut n_free) = (0.0, 0usize);
-    for t in 0..n {
-        let yg = y[t] * g[t];
-        let at_upper = alpha[t] >= c;
-        let at_lower = alpha[t] <= 0.0;
-        if at_upper {
-            if y[t] < 0.0 {
-                ub = ub.min(yg);
-            } else {
-                lb = lb.max(yg);
-            }
-        } else if at_lower {
-            if y[t] > 0.0 {
-                ub = ub.min(yg);
-            } else {
-                lb = lb.max(yg);
-            }
-        } else {
-            sum_free += yg;
-            n_free += 1;
-        }
-    }
-    let rho = if n_free > 0 {
-        sum_free / n_free as f64
-    } else {
-        (ub + lb) / 2.0
-    };
-    let obj = objective(&alpha, &g);
-    Ok(SubModel {
-        coef: alpha.iter().zip(y).map(|(a, yi)| a * yi).collect(),
-        rho,
-        obj,
-        iter,
-        converged,
-    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -873,8 +805,10 @@ fn solve_c_svc<O: SmoObserver>(
 ///   (it is (⟨x, x'⟩ + c)^d), so rows are scaled by √γ before fitting;
 /// - `eps(tol)` (linfa's default is 1e-7), `shrinking(false)` (true panics in 0.8.1),
 ///   `pos_neg_weights(C, C)`, C-SVC only (its ν-SVC is broken);
-/// - binary only, and `MultiClassModel` is not `Send`: one-vs-rest is built here;
-/// - iterations are only in its `Display` text, parsed here.
+/// - binary only, and `MultiClassModel` is not `Send`: one-vs-one is built here, as for SMO;
+/// - iterations are only in its `Display` text, parsed here;
+/// - it builds the dense n × n kernel matrix: at most [`MAX_LINFA_SVM_ROWS`] rows per binary
+///   problem; it cannot be cancelled inside one binary fit.
 pub fn fit_svm_linfa(
     params: &SvmParams,
     x: ArrayView2<f64>,
@@ -886,6 +820,19 @@ pub fn fit_svm_linfa(
     use linfa_svm::Svm;
 
     check_input(params, x, y, n_classes)?;
+    let problems = sub_problems(y, n_classes);
+    if let Some(pb) = problems
+        .iter()
+        .find(|pb| pb.rows.len() > MAX_LINFA_SVM_ROWS)
+    {
+        let n = pb.rows.len();
+        return Err(Error::Data(format!(
+            "the linfa-svm engine is limited to {MAX_LINFA_SVM_ROWS} rows per binary problem \
+             (got {n}): it builds the whole kernel matrix, 8·n² bytes ({:.1} GB here); choose \
+             the Ridgeline SMO engine (--engine smo), which has no such limit",
+            8.0 * (n as f64).powi(2) / 1e9
+        )));
+    }
     let gamma = params.resolve_gamma(x);
     let base = Svm::<f64, bool>::params()
         .pos_neg_weights(params.c, params.c)
@@ -900,32 +847,39 @@ pub fn fit_svm_linfa(
         ),
     };
     let lp = lp.check().map_err(|e| Error::Solver(e.to_string()))?;
-    let targets = sub_targets(y, n_classes);
-    progress.set_total(targets.len() as u64);
-    let mut subs = Vec::with_capacity(targets.len());
-    for t in &targets {
+    progress.set_total(problems.len() as u64);
+    let mut subs = Vec::with_capacity(problems.len());
+    for pb in &problems {
         progress.check()?;
-        let labels: Array1<bool> = t.iter().map(|&v| v > 0.0).collect();
-        let ds = DatasetBase::new(records.view(), labels.view());
+        let labels: Array1<bool> = pb.y.iter().map(|&v| v > 0.0).collect();
+        let sub_x = records.select(Axis(0), &pb.rows);
+        let ds = DatasetBase::new(sub_x.view(), labels.view());
         let m = lp.fit(&ds).map_err(|e| Error::Solver(e.to_string()))?;
         let text = m.to_string();
         let iter = parse_iterations(&text).ok_or_else(|| {
             Error::Solver(format!("cannot read linfa's iteration count from {text:?}"))
         })?;
+        let mut coef = vec![0.0; x.nrows()];
+        for (&r, &a) in pb.rows.iter().zip(m.alpha.iter()) {
+            coef[r] = a;
+        }
         subs.push(SubModel {
-            coef: m.alpha.clone(),
+            coef,
             rho: m.rho,
             obj: parse_objective(&text).unwrap_or(f64::NAN),
             iter,
             converged: text.starts_with("Exited"),
+            gap: f64::NAN,
         });
         progress.add(1);
     }
     // linfa counts |α| > 100·ε as a support vector (`Svm::nsupport`).
     Ok(assemble(
         params,
+        SvmEngine::Linfa,
         gamma,
         x,
+        y,
         n_classes,
         subs,
         100.0 * f64::EPSILON,
