@@ -38,7 +38,7 @@ pub fn figure_ui<R>(
     entries.sort_unstable();
     entries.dedup();
     let legend_fits = entries.len() as f32 * 18.0 + 12.0 <= 0.8 * last_height;
-    if fig.legend && ui.available_width() >= 420.0 && legend_fits {
+    if fig.legend && ui.available_width() >= 560.0 && legend_fits {
         // Entries in the order the figure lists them (PC1, PC2, … PC10, not as text), over a
         // translucent background so the data under a legend stays visible.
         plot = plot.legend(
