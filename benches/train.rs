@@ -2,7 +2,8 @@
 //! ReLU units, plain SGD, lr 0.03, batch 10) on two moons (noise 0.2, seed 0): 500 training
 //! rows (Playground's size) and 10,000, each with a 20% test part scored after the epoch as
 //! the Train view does. One epoch = shuffle, n/10 minibatch updates, full train and test loss.
-//! Also the decision map of that network over a 100 × 100 grid (what the view redraws).
+//! Also the decision map of that network over a 100 × 100 grid, and one whole frame of the
+//! Train view (what a playing run computes every 100 ms besides training).
 //!
 //! Run: `CARGO_TARGET_DIR=target cargo bench --bench train`
 
@@ -57,6 +58,36 @@ fn bench(c: &mut Criterion) {
     let base = ndarray::array![0.0, 0.0];
     c.bench_function("decision_grid_100x100", |b| {
         b.iter(|| black_box(t.decision_grid(&spec, base.view(), 0, 1)))
+    });
+
+    // One frame of the Train view as a playing run hands it over (every 100 ms): the 80 × 80
+    // decision map, its boundary, and every input's and unit's 24 × 24 map.
+    let g = generate(Generator::Moons, 625, 0.2, 0);
+    let ds = ridgeline::data::Dataset {
+        name: "moons".into(),
+        feature_names: vec!["x1".into(), "x2".into()],
+        target_name: "class".into(),
+        x: g.x.clone(),
+        target: ridgeline::data::Target::Classes {
+            y: g.y.iter().map(|&v| v as usize).collect(),
+            names: vec!["0".into(), "1".into()],
+        },
+        source_rows: (0..625).collect(),
+        report: Default::default(),
+    };
+    let split = ridgeline::data::prep::Split {
+        train: (0..500).collect(),
+        test: (500..625).collect(),
+    };
+    let input = ridgeline::analysis::training::train_input(
+        &ds,
+        &split,
+        ridgeline::analysis::live::FitOn::ShownPair,
+        (0, 1),
+    )
+    .expect("valid data");
+    c.bench_function("train_view_frame_500", |b| {
+        b.iter(|| black_box(ridgeline::analysis::training::frame(&t, &input, None)))
     });
 }
 
