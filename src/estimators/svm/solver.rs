@@ -94,8 +94,9 @@ impl KernelFn {
 #[inline(always)]
 fn exp_vectorisable(x: f64) -> f64 {
     const MAGIC: f64 = 6_755_399_441_055_744.0; // 1.5·2⁵²
-    const LN2_HI: f64 = 6.931_471_803_691_238_164_90e-1;
-    const LN2_LO: f64 = 1.908_214_929_270_587_700_02e-10;
+    // fdlibm's ln2_hi (its last 11 bits zero: k·LN2_HI is exact) and ln2_lo.
+    const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
+    const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
     let xc = x.clamp(-708.0, 708.0);
     let t = xc * std::f64::consts::LOG2_E + MAGIC;
     let k = t - MAGIC;
