@@ -2,7 +2,7 @@
 //!
 //! Each curve is read from a running optimisation, never refitted point by point:
 //! - **SVM**: our SMO solver ([`svm::fit_svm_observed`]) reports its dual objective and KKT gap
-//!   while it runs (the first one-vs-rest sub-model only; the others run in parallel unwatched).
+//!   while it runs (the first one-vs-one pair only; the others run in parallel unwatched).
 //! - **Logistic**: argmin's L-BFGS with More-Thuente line search, run here on linfa-logistic
 //!   0.8.1's objective, parameter layout, memory (10) and stopping rules, with an observer
 //!   that streams every iteration's cost and parameters. The end point is the model
@@ -292,8 +292,9 @@ fn svm_curve(
         "the binary problem (class 1 against class 0)".to_string()
     } else {
         format!(
-            "the first of the {n_classes} one-vs-rest sub-models (class 0 against the rest; \
-             the others are solved alongside and not shown)"
+            "the first of the {} one-vs-one sub-problems (class 0 against class 1; the \
+             others are solved alongside and not shown)",
+            n_classes * (n_classes - 1) / 2
         )
     };
     let how = format!(

@@ -18,7 +18,7 @@ pub struct SvmPath {
     pub param: Param,
     /// The values done so far, in the order asked.
     pub values: Vec<f64>,
-    /// Support vectors of the fit on every row (summed over one-vs-rest sub-models).
+    /// Support vectors of the fit on every row (the union over the one-vs-one sub-problems).
     pub n_support: Vec<usize>,
     /// Linear kernel, two classes: the margin width 2/‖w‖ of the fit on every row.
     pub margin: Option<Vec<f64>>,

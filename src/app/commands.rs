@@ -35,6 +35,8 @@ impl RidgelineApp {
                 }
             }
             Command::CancelLoad => self.rt.jobs.data.cancel(),
+            Command::CancelModel => self.rt.jobs.model.cancel(),
+            Command::RestartModel => self.rt.jobs.model.forget(),
             Command::CancelLoss => self.rt.jobs.loss.cancel(),
             Command::RestartLoss => self.rt.jobs.loss.forget(),
             Command::CancelPath => {

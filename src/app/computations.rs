@@ -35,8 +35,9 @@ use super::RidgelineApp;
 /// Decision-map resolution when the hand stops, and while a slider is being dragged.
 pub const GRID_FINE: usize = 200;
 pub const GRID_COARSE: usize = 60;
-/// The window fits an SVM on at most this many training rows (a seeded sample, and the view
-/// says so): the solver's kernel matrix grows as n², and the picture should follow the hand.
+/// While a slider is dragged the window fits an SVM on at most this many training rows (a
+/// seeded sample, and the view says so), so that the picture follows the hand; when the hand
+/// stops it fits every row. Curves, paths and cross-validation use the sample too.
 pub const MAX_LIVE_SVM_ROWS: usize = 3_000;
 
 /// What a model update was computed from: the data by the generation of the data job that
@@ -302,17 +303,24 @@ impl RidgelineApp {
             return;
         }
         self.rt.param_error = None;
-        // While dragging, the map is coarse; a fine result for these settings is as good.
-        let fine_key = ModelKey {
+        // While dragging, the map is coarse and a large SVM is fitted on a sample; when the
+        // hand stops, the fit is on every training row at the fine resolution (with progress
+        // and Cancel). A full result for these settings is as good while dragging.
+        let mut full = fine.clone();
+        full.max_svm_rows = None;
+        let full_key = ModelKey {
             data,
-            request: fine.clone(),
+            request: full.clone(),
         };
-        let use_fine = !dragging || self.rt.jobs.model.submitted() == Some(&fine_key);
+        let use_full = !dragging || self.rt.jobs.model.submitted() == Some(&full_key);
         let fine_request = fine.clone();
-        let mut request = fine;
-        if !use_fine {
-            request.grid_size = GRID_COARSE;
-        }
+        let request = if use_full {
+            full
+        } else {
+            let mut coarse = fine;
+            coarse.grid_size = GRID_COARSE;
+            coarse
+        };
         let key = ModelKey {
             data,
             request: request.clone(),

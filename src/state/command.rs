@@ -15,6 +15,10 @@ pub enum Command {
     ShowOpenDialog,
     /// Stop the running data job.
     CancelLoad,
+    /// Stop the model fit in progress (the last picture stays).
+    CancelModel,
+    /// Fit the model again after it was cancelled.
+    RestartModel,
     /// Stop computing the loss curve (what was drawn so far stays).
     CancelLoss,
     /// Compute the loss curve again after it was cancelled.

@@ -480,14 +480,14 @@ fn svm_curve_is_thinned_on_long_runs() {
 }
 
 #[test]
-fn svm_one_vs_rest_curve_is_the_first_sub_model() {
+fn svm_several_classes_curve_is_the_first_one_vs_one_pair() {
     let g = generate(Generator::Blobs, 90, 1.5, 3);
     let y: Array1<usize> = g.y.iter().map(|&v| v as usize).collect();
     let spec = svm_spec(1.0, Gamma::Scale, 1e-3);
     let (curve, model, seen) = run(&spec, g.x.view(), classes(&y, 3), None);
     assert_well_formed(&curve, &seen);
     assert!(
-        curve.how.contains("class 0 against the rest"),
+        curve.how.contains("class 0 against class 1"),
         "{}",
         curve.how
     );

@@ -4,12 +4,13 @@
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use ridgeline::app::{RidgelineApp, Startup};
+use ridgeline::app::{RidgelineApp, Settings, Startup, Tab};
 use ridgeline::data::builtin::Builtin;
 use ridgeline::data::{RealDataset, Source};
 use ridgeline::estimators::{Fitted, ModelKind};
+use std::time::Duration;
 
-use crate::common::settle;
+use crate::common::{prepared, settle};
 
 fn harness(startup: Startup) -> Harness<'static, RidgelineApp> {
     crate::common::harness(startup, egui::vec2(1400.0, 900.0))
@@ -401,4 +402,78 @@ fn undo_after_a_switch_to_narrower_data_brings_back_every_component() {
         !h.state().can_undo(),
         "nothing left to undo: the undo made no new change"
     );
+}
+
+#[test]
+fn a_large_svm_follows_the_hand_on_a_sample_then_fits_every_row_and_can_be_cancelled() {
+    // 4,400 points: 3,300 training rows, more than the 3,000 the hand's fits use.
+    let mut settings = Settings {
+        source: Source::Builtin(Builtin::Generated {
+            kind: ridgeline::data::generate::Generator::Moons,
+            n: 4400,
+            noise: 0.2,
+            seed: 0,
+        }),
+        ..Default::default()
+    };
+    settings.view.tab = Tab::Model;
+    let mut h = crate::common::harness(
+        Startup {
+            restored: Some(settings),
+            ..Default::default()
+        },
+        egui::vec2(1280.0, 800.0),
+    );
+    settle(&mut h);
+    let train = prepared(&h).split.train.len();
+    assert_eq!(train, 3300);
+    let fitted = |h: &Harness<'static, RidgelineApp>| h.state().model().unwrap().result.subsampled;
+    assert_eq!(fitted(&h), None, "at rest every training row is fitted");
+
+    // Hand down on the C slider: a sample of 3,000 rows, coarse.
+    let rect = h.get_by_role_and_label(Role::Slider, "C").rect();
+    h.drag_at(rect.center());
+    h.step();
+    h.hover_at(rect.center() + egui::vec2(30.0, 0.0));
+    crate::common::step_until(
+        &mut h,
+        Duration::from_secs(60),
+        "a fit on the sample",
+        |a| {
+            a.model()
+                .is_some_and(|m| m.coarse && m.result.subsampled == Some((3000, 3300)))
+        },
+    );
+    h.drop_at(rect.center() + egui::vec2(30.0, 0.0));
+    settle(&mut h);
+    assert_eq!(fitted(&h), None, "the hand stopped: every row again");
+
+    // A fit that runs long (the sliders' largest C and smallest tol) can be cancelled: the
+    // last picture stays, marked, and the same fit can be started again.
+    h.state_mut().settings.model.spec.svm.c = 1000.0;
+    h.state_mut().settings.model.spec.svm.tol = 1e-6;
+    h.run_steps(2);
+    assert!(h.state().model_busy());
+    h.get_by_label("Cancel").click();
+    crate::common::step_until(&mut h, Duration::from_secs(30), "the cancel", |a| {
+        !a.model_busy()
+    });
+    h.run_steps(2);
+    assert!(h.state().rt.jobs.model.shown().cancelled);
+    assert_ne!(h.state().model().unwrap().asked.svm.c, 1000.0);
+    h.get_by_label_contains("fit cancelled");
+    h.get_by_label("Fit again").click();
+    h.run_steps(2);
+    assert!(h.state().model_busy(), "fitting again");
+    assert!(!h.state().rt.jobs.model.shown().cancelled);
+    h.get_by_label("Cancel").click();
+    crate::common::step_until(&mut h, Duration::from_secs(30), "the second cancel", |a| {
+        !a.model_busy()
+    });
+    // Back to a quick setting: a current fit on every row.
+    h.state_mut().settings.model.spec.svm.c = 1.0;
+    h.state_mut().settings.model.spec.svm.tol = 1e-3;
+    settle(&mut h);
+    assert_eq!(h.state().model().unwrap().asked.svm.c, 1.0);
+    assert_eq!(fitted(&h), None);
 }

@@ -41,6 +41,23 @@ pub fn model_tab_ui(ui: &mut egui::Ui, views: &mut Views, cx: &mut Ctx<'_>) {
         if busy {
             ui.spinner()
                 .on_hover_text("Computing; the last result stays on screen");
+            if let Some(f) = cx.model.fraction() {
+                ui.add(egui::ProgressBar::new(f).desired_width(80.0));
+            }
+            if ui
+                .small_button("Cancel")
+                .on_hover_text("Stop this fit; the last picture stays")
+                .clicked()
+            {
+                cx.commands.push(crate::state::Command::CancelModel);
+            }
+        } else if cx.model.cancelled
+            && ui
+                .small_button("Fit again")
+                .on_hover_text("The last fit was cancelled: run it again")
+                .clicked()
+        {
+            cx.commands.push(crate::state::Command::RestartModel);
         }
         if cx.model.result.as_ref().is_some_and(|v| v.coarse) {
             ui.label(RichText::new("coarse while dragging").weak());
@@ -68,6 +85,8 @@ pub fn model_tab_ui(ui: &mut egui::Ui, views: &mut Views, cx: &mut Ctx<'_>) {
         Showing::Stale => {
             let why = if error.is_some() {
                 "the last result that could be fitted, from earlier settings"
+            } else if cx.model.cancelled && !busy {
+                "fit cancelled: the last result, from earlier settings"
             } else {
                 "updating… (the previous result meanwhile)"
             };
