@@ -122,6 +122,25 @@ pub fn scatter_figure(p: &Prepared, xa: usize, ya: usize) -> Figure {
 
 /// The classifier's plane: decision boundary, margins, the data and the support vectors. The
 /// decision map's shading is drawn underneath by the view (it is an image, not a series).
+/// A decision boundary (solid) and the margins f(x) = ±1 (dashed), each named once.
+fn boundary_items<'a>(
+    boundary: &'a [crate::analysis::live::Polyline],
+    margins: &'a [crate::analysis::live::Polyline],
+) -> impl Iterator<Item = Item> + 'a {
+    let lines = |set: &'a [crate::analysis::live::Polyline], name: &'static str, margin: bool| {
+        set.iter().enumerate().map(move |(k, line)| {
+            Item::Line(Line {
+                name: if k == 0 { name } else { "" }.into(),
+                points: line.clone(),
+                tone: if margin { Tone::Margin } else { Tone::Boundary },
+                width: if margin { 1.0 } else { 2.0 },
+                dashed: margin,
+            })
+        })
+    };
+    lines(boundary, "decision boundary", false).chain(lines(margins, "margins f(x) = ±1", true))
+}
+
 pub fn boundary_figure(view: &ModelView) -> Figure {
     let p = &view.prepared;
     let (xa, ya) = view.axes;
@@ -133,24 +152,7 @@ pub fn boundary_figure(view: &ModelView) -> Figure {
         Axis::new(names[xa].clone()),
         Axis::new(names[ya].clone()),
     );
-    for (k, line) in r.boundary.iter().enumerate() {
-        fig.push(Item::Line(Line {
-            name: if k == 0 { "decision boundary" } else { "" }.into(),
-            points: line.clone(),
-            tone: Tone::Boundary,
-            width: 2.0,
-            dashed: false,
-        }));
-    }
-    for (k, line) in r.margins.iter().enumerate() {
-        fig.push(Item::Line(Line {
-            name: if k == 0 { "margins f(x) = ±1" } else { "" }.into(),
-            points: line.clone(),
-            tone: Tone::Margin,
-            width: 1.0,
-            dashed: true,
-        }));
-    }
+    fig.items.extend(boundary_items(&r.boundary, &r.margins));
     for m in data_markers(p, xa, ya, 3.0, 3.0) {
         fig.push(Item::Markers(m));
     }
@@ -966,24 +968,8 @@ pub fn train_plane_figure(
         Axis::new(names[xa].clone()),
         Axis::new(names[ya].clone()),
     );
-    for (k, line) in frame.boundary.iter().enumerate() {
-        fig.push(Item::Line(Line {
-            name: if k == 0 { "decision boundary" } else { "" }.into(),
-            points: line.clone(),
-            tone: Tone::Boundary,
-            width: 2.0,
-            dashed: false,
-        }));
-    }
-    for (k, line) in frame.margins.iter().enumerate() {
-        fig.push(Item::Line(Line {
-            name: if k == 0 { "margins f(x) = ±1" } else { "" }.into(),
-            points: line.clone(),
-            tone: Tone::Margin,
-            width: 1.0,
-            dashed: true,
-        }));
-    }
+    fig.items
+        .extend(boundary_items(&frame.boundary, &frame.margins));
     for m in data_markers(p, xa, ya, 3.0, 3.0) {
         fig.push(Item::Markers(m));
     }

@@ -89,13 +89,16 @@ pub fn install_fonts(ctx: &egui::Context) {
     ctx.set_fonts(fonts);
 }
 
-/// The light theme is on (set once per frame from the settings by [`use_light`]; the
-/// colours below follow it, as egui's own visuals do).
-static LIGHT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+thread_local! {
+    /// The light theme is on. Set once per frame from the settings by [`use_light`], on the
+    /// thread that draws (the colours below follow it, as egui's own visuals do); one per
+    /// thread, so that windows drawn on different threads (the UI tests) each keep their own.
+    static LIGHT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
 
 /// Switch the plot colours (and egui's visuals) to the light or the dark theme.
 pub fn use_light(ctx: &egui::Context, light: bool) {
-    LIGHT.store(light, std::sync::atomic::Ordering::Relaxed);
+    LIGHT.with(|l| l.set(light));
     let wanted = if light {
         egui::Theme::Light
     } else {
@@ -106,9 +109,9 @@ pub fn use_light(ctx: &egui::Context, light: bool) {
     }
 }
 
-/// Whether the light theme is on.
+/// Whether the light theme is on (on this thread).
 pub fn is_light() -> bool {
-    LIGHT.load(std::sync::atomic::Ordering::Relaxed)
+    LIGHT.with(std::cell::Cell::get)
 }
 
 /// Background the decision-map shading fades into.

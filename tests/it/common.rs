@@ -15,6 +15,22 @@ pub fn harness(startup: Startup, size: egui::Vec2) -> Harness<'static, Ridgeline
     })
 }
 
+/// The real app started on `settings` (as if restored from the last run), settled.
+pub fn settled_on(
+    settings: ridgeline::app::Settings,
+    size: egui::Vec2,
+) -> Harness<'static, RidgelineApp> {
+    let mut h = harness(
+        Startup {
+            restored: Some(settings),
+            ..Default::default()
+        },
+        size,
+    );
+    settle(&mut h);
+    h
+}
+
 /// Step frames until every job is done and its result applied and drawn (at most 60 s). When
 /// the model view is shown, that includes a fine (not coarse) model or a model error.
 pub fn settle(h: &mut Harness<'static, RidgelineApp>) {

@@ -2,11 +2,11 @@
 //! a click adds a point of the chosen class, a drag moves it, a right-click deletes it, the
 //! model refits on every change, and Ctrl+Z steps back through each (a drag once).
 
-use crate::common::{harness, prepared, save_screenshot, settle};
+use crate::common::{prepared, save_screenshot, settle, settled_on};
 use egui::PointerButton;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use ridgeline::app::{RidgelineApp, Settings, Startup, Tab};
+use ridgeline::app::{RidgelineApp, Settings, Tab};
 use ridgeline::data::{Points, Source};
 
 fn click_at(h: &mut Harness<'static, RidgelineApp>, pos: egui::Pos2, button: PointerButton) {
@@ -44,14 +44,7 @@ fn model_rows(h: &Harness<'static, RidgelineApp>) -> usize {
 fn clicks_add_drags_move_right_clicks_delete_and_undo_steps_back() {
     let mut settings = Settings::default();
     settings.view.tab = Tab::Model;
-    let mut h = harness(
-        Startup {
-            restored: Some(settings),
-            ..Default::default()
-        },
-        egui::vec2(1280.0, 800.0),
-    );
-    settle(&mut h);
+    let mut h = settled_on(settings, egui::vec2(1280.0, 800.0));
     let original = h.state().settings.source.clone();
     let n0 = prepared(&h).dataset.n_rows();
     assert!(points(&h).is_none());

@@ -54,6 +54,13 @@ fn check(name: &str, settings: Settings) {
         let mut image = harness
             .render()
             .expect("rendering needs Mesa's Vulkan or GL drivers");
+        // The status line says how long the load took, sometimes ("read in 3 ms"), depending on
+        // the time: blank the whole bottom bar.
+        let mut timings = timings;
+        timings.push(egui::Rect::from_min_max(
+            egui::pos2(0.0, h - 26.0),
+            egui::pos2(w, h),
+        ));
         for r in timings {
             for y in r.top().max(0.0) as u32..(r.bottom().ceil() as u32).min(image.height()) {
                 for x in r.left().max(0.0) as u32..image.width() {

@@ -1,9 +1,9 @@
 //! The light theme: one click in the top bar turns the window and the plots light (the
 //! decision map is coloured again into a light background), and the choice is a setting.
 
-use crate::common::{harness, save_screenshot, settle};
+use crate::common::{save_screenshot, settled_on};
 use egui_kittest::kittest::Queryable as _;
-use ridgeline::app::{Settings, Startup, Tab};
+use ridgeline::app::{Settings, Tab};
 
 /// Mean brightness (0-255) of the pixels of `rect` (in points) of the rendered window.
 fn brightness(image: &image::RgbaImage, rect: egui::Rect, pixels_per_point: f32) -> f64 {
@@ -26,14 +26,7 @@ fn brightness(image: &image::RgbaImage, rect: egui::Rect, pixels_per_point: f32)
 fn the_sun_button_turns_the_window_and_the_map_light_and_back() {
     let mut settings = Settings::default();
     settings.view.tab = Tab::Model;
-    let mut h = harness(
-        Startup {
-            restored: Some(settings),
-            ..Default::default()
-        },
-        egui::vec2(1280.0, 800.0),
-    );
-    settle(&mut h);
+    let mut h = settled_on(settings, egui::vec2(1280.0, 800.0));
     let ppp = h.ctx.pixels_per_point();
     let plot = h.get_by_label("plot: boundary").rect();
     let panel = h.get_by_label("Data").rect();

@@ -5,11 +5,11 @@
 
 use std::time::Duration;
 
-use crate::common::{harness, prepared, save_screenshot, settle, step_until};
+use crate::common::{prepared, save_screenshot, settle, settled_on, step_until};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use ridgeline::app::{RidgelineApp, Settings, Startup, Tab};
+use ridgeline::app::{RidgelineApp, Settings, Tab};
 use ridgeline::data::Source;
 use ridgeline::data::builtin::Builtin;
 use ridgeline::data::generate::Generator;
@@ -25,15 +25,7 @@ fn on(generator: Generator, noise: f64, size: egui::Vec2) -> Harness<'static, Ri
         ..Default::default()
     };
     settings.view.tab = Tab::Train;
-    let mut h = harness(
-        Startup {
-            restored: Some(settings),
-            ..Default::default()
-        },
-        size,
-    );
-    settle(&mut h);
-    h
+    settled_on(settings, size)
 }
 
 fn epoch(app: &RidgelineApp) -> usize {
