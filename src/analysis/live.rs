@@ -71,6 +71,18 @@ pub struct DecisionMap {
     /// `(nx·ny) × k`, row `j·nx + i` at `(spec.x_at(i), spec.y_at(j))`.
     pub values: Array2<f64>,
     pub kind: MapKind,
+    /// A one-vs-one SVM of more than two classes: each pair's decision value `f_ab` at the
+    /// same points (`> 0` for `a`), from which the boundaries are drawn as smooth curves (the
+    /// votes in `values` are whole numbers and jump).
+    pub pairwise: Option<Pairwise>,
+}
+
+/// One-vs-one decision values over a map's grid.
+#[derive(Clone, Debug)]
+pub struct Pairwise {
+    pub pairs: Vec<(usize, usize)>,
+    /// `(nx·ny) × pairs`, rows as in [`DecisionMap::values`].
+    pub values: Array2<f64>,
 }
 
 /// A polyline in the plane of the shown features.
@@ -253,13 +265,29 @@ pub fn run(
                 ),
                 Fitted::Svm(m) => (
                     grid::evaluate(&spec, base.view(), fa, fb, |pts| {
-                        m.decision_function(scaler.transform(pts).view())
+                        m.decision_function_ovo(scaler.transform(pts).view())
                     }),
                     MapKind::Decision,
                 ),
                 _ => unreachable!("matched above"),
             };
-            Some(DecisionMap { spec, values, kind })
+            // Several classes: shade by the vote, draw the boundaries from the pairs.
+            let (values, pairwise) = match &fitted {
+                Fitted::Svm(m) if m.n_classes() > 2 => (
+                    m.ovr_from_ovo(values.view()),
+                    Some(Pairwise {
+                        pairs: m.pairs(),
+                        values,
+                    }),
+                ),
+                _ => (values, None),
+            };
+            Some(DecisionMap {
+                spec,
+                values,
+                kind,
+                pairwise,
+            })
         }
         _ => None,
     };
@@ -305,6 +333,9 @@ pub fn run(
 
 /// The decision boundary and, for a two-class decision function, the ±1 margins of a map.
 pub fn decision_lines(map: &DecisionMap) -> (Vec<Polyline>, Vec<Polyline>) {
+    if let Some(p) = &map.pairwise {
+        return (pairwise_boundaries(map, p), Vec::new());
+    }
     let k = map.values.ncols();
     let column = |c: usize| map.values.column(c).to_vec();
     let mut boundary = Vec::new();
@@ -337,6 +368,40 @@ pub fn decision_lines(map: &DecisionMap) -> (Vec<Polyline>, Vec<Polyline>) {
         }
     }
     (boundary, margins)
+}
+
+/// The boundaries of a one-vs-one classifier: for each class c, where it stops beating every
+/// other class, h_c(x) = min over b of f_cb(x) = 0 (f_cb the pair's decision value, positive
+/// for c). Each h_c is continuous, so the curves are smooth; a region where no class beats
+/// all the others (a cycle of the pairwise votes, decided by libsvm's tie rule) is left
+/// between them.
+fn pairwise_boundaries(map: &DecisionMap, p: &Pairwise) -> Vec<Polyline> {
+    let k = map.values.ncols();
+    let mut out = Vec::new();
+    for c in 0..k {
+        let h: Vec<f64> = p
+            .values
+            .rows()
+            .into_iter()
+            .map(|r| {
+                p.pairs
+                    .iter()
+                    .zip(r.iter())
+                    .filter_map(|(&(a, b), &v)| {
+                        if a == c {
+                            Some(v)
+                        } else if b == c {
+                            Some(-v)
+                        } else {
+                            None
+                        }
+                    })
+                    .fold(f64::INFINITY, f64::min)
+            })
+            .collect();
+        out.extend(iso_lines(&map.spec, &h, 0.0));
+    }
+    out
 }
 
 fn score(fitted: &Fitted, z_all: &Array2<f64>, ds: &Dataset, rows: &[usize]) -> Scores {

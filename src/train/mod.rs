@@ -674,6 +674,7 @@ impl Trainer {
             spec: spec.clone(),
             values,
             kind,
+            pairwise: None,
         })
     }
 

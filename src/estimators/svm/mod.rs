@@ -278,6 +278,16 @@ impl SvmModel {
         if self.n_classes == 2 {
             return d;
         }
+        self.ovr_from_ovo(d.view())
+    }
+
+    /// [`Self::decision_function`]'s per-class scores from the one-vs-one values `d` of
+    /// [`Self::decision_function_ovo`] (for a caller that needs both without evaluating the
+    /// kernel twice). `d` is returned as it is for two classes.
+    pub fn ovr_from_ovo(&self, d: ArrayView2<f64>) -> Array2<f64> {
+        if self.n_classes == 2 {
+            return d.to_owned();
+        }
         let k = self.n_classes;
         let mut out = Array2::zeros((d.nrows(), k));
         let pairs = self.pairs();

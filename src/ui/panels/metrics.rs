@@ -308,7 +308,14 @@ fn metrics_ui(ui: &mut egui::Ui, p: &Prepared, view: &ModelView) {
     }
     ui.label(format!("fit {:.1} ms, map {:.1} ms", r.fit_ms, r.grid_ms))
         .on_hover_text("Measured on the worker thread");
-    if let Some(MapKind::Decision) = r.map.as_ref().map(|m| m.kind) {
+    if r.map.as_ref().is_some_and(|m| m.pairwise.is_some()) {
+        ui.label(
+            RichText::new(
+                "shading: the one-vs-one vote; lines where a class stops beating every other",
+            )
+            .weak(),
+        );
+    } else if let Some(MapKind::Decision) = r.map.as_ref().map(|m| m.kind) {
         ui.label(
             RichText::new("shading: decision value f(x); solid line f = 0, dashed f = ±1").weak(),
         );
