@@ -19,6 +19,7 @@ use crate::data::dataset::{
 use crate::data::generate::Generator;
 use crate::data::prep::{PrepSettings, split};
 use crate::data::{Source, Table, Target, load_source};
+use crate::estimators::pca::PcaEngine;
 use crate::estimators::svm::{Gamma, Kernel};
 use crate::estimators::{ModelKind, ModelSpec};
 use crate::progress::Progress;
@@ -442,7 +443,7 @@ pub struct FitArgs {
         conflicts_with_all = [
             "dataset", "data", "target", "task", "n", "noise", "seed", "model", "c", "kernel",
             "gamma", "degree", "coef0", "tol", "alpha", "l1_ratio", "max_iter", "components",
-            "whiten", "test_size", "no_standardize", "save_session",
+            "whiten", "engine", "test_size", "no_standardize", "save_session",
         ]
     )]
     pub session: Option<PathBuf>,
@@ -487,6 +488,10 @@ pub struct ModelArgs {
     /// PCA: scale the projection to unit variance.
     #[arg(long)]
     pub whiten: bool,
+    /// Who fits the model. PCA: `ridgeline` (default; faer, method chosen by shape) or `linfa`
+    /// (linfa-reduction's Pca). One flag for every model, checked per model.
+    #[arg(long, value_name = "ENGINE")]
+    pub engine: Option<String>,
 }
 
 impl ModelArgs {
@@ -514,6 +519,14 @@ impl ModelArgs {
                 if let Some(t) = self.tol {
                     p.tol = t;
                 }
+            }
+            ModelArg::Logistic | ModelArg::Elasticnet | ModelArg::Lasso | ModelArg::Ridge
+                if self.engine.is_some() =>
+            {
+                return Err(CliError(format!(
+                    "--engine does not apply to --model {}",
+                    model.name()
+                )));
             }
             ModelArg::Logistic => {
                 spec.kind = ModelKind::Logistic;
@@ -571,6 +584,16 @@ impl ModelArgs {
                 spec.kind = ModelKind::Pca;
                 spec.pca.n_components = self.components;
                 spec.pca.whiten = self.whiten;
+                if let Some(e) = &self.engine {
+                    spec.pca.engine = PcaEngine::ALL
+                        .into_iter()
+                        .find(|x| x.name() == e)
+                        .ok_or_else(|| {
+                            CliError(format!(
+                                "--engine for --model pca is ridgeline or linfa, got {e:?}"
+                            ))
+                        })?;
+                }
             }
         }
         spec.validate()?;
