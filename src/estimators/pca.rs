@@ -33,7 +33,7 @@
 
 use faer::reborrow::ReborrowMut;
 use faer::{Mat, MatRef, Side};
-use ndarray::{Array1, Array2, ArrayView2, Axis, linalg::general_mat_mul, s};
+use ndarray::{Array1, Array2, ArrayView2, linalg::general_mat_mul, s};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
@@ -551,27 +551,33 @@ fn row_blocks(n: usize) -> Vec<(usize, usize)> {
 /// Column means and the largest |value|, or `None` when a value is NaN or infinite.
 fn parallel_column_means(x: ArrayView2<f64>) -> Option<(Array1<f64>, f64)> {
     let p = x.ncols();
+    // One branch-free pass (it vectorises): a NaN is ignored by the max (`a > m` is false)
+    // but makes its column sum NaN; an infinity makes the max infinite.
     let (sum, max_abs) = row_blocks(x.nrows())
         .into_par_iter()
         .map(|(a, b)| {
-            let block = x.slice(s![a..b, ..]);
-            // NaN wins the fold (NaN.max(x) is x, so it is looked for separately).
-            let max_abs = block.iter().fold(0.0f64, |m, v| {
-                if v.is_finite() {
-                    m.max(v.abs())
-                } else {
-                    f64::INFINITY
+            let mut sum = Array1::<f64>::zeros(p);
+            let mut m = 0.0f64;
+            for row in x.slice(s![a..b, ..]).rows() {
+                for (acc, &v) in sum.iter_mut().zip(row) {
+                    *acc += v;
+                    let a = v.abs();
+                    m = if a > m { a } else { m };
                 }
-            });
-            (block.sum_axis(Axis(0)), max_abs)
+            }
+            (sum, m)
         })
         .reduce(
             || (Array1::zeros(p), 0.0),
             |(s1, m1), (s2, m2)| (s1 + s2, m1.max(m2)),
         );
-    max_abs
-        .is_finite()
-        .then(|| (sum / x.nrows() as f64, max_abs))
+    let mean = sum / x.nrows() as f64;
+    if max_abs.is_finite() && mean.iter().all(|m| m.is_finite()) {
+        return Some((mean, max_abs));
+    }
+    // A non-finite value, or finite values so large that a column sum overflowed (the caller
+    // then rescales and computes the means again).
+    x.iter().all(|v| v.is_finite()).then_some((mean, max_abs))
 }
 
 /// `(X - mean)ᵀ (X - mean)`, summed over row blocks in parallel. Each block is centred into a
