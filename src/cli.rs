@@ -19,6 +19,7 @@ use crate::data::dataset::{
 use crate::data::generate::Generator;
 use crate::data::prep::{PrepSettings, split};
 use crate::data::{Source, Table, Target, load_source};
+use crate::estimators::pca::PcaEngine;
 use crate::estimators::svm::{Gamma, Kernel, SvmEngine};
 use crate::estimators::{ModelKind, ModelSpec};
 use crate::progress::Progress;
@@ -173,25 +174,6 @@ impl From<KernelArg> for Kernel {
             KernelArg::Linear => Kernel::Linear,
             KernelArg::Rbf => Kernel::Rbf,
             KernelArg::Poly => Kernel::Poly,
-        }
-    }
-}
-
-/// `--engine`: the SVM's solver.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
-pub enum EngineArg {
-    /// Ridgeline's port of libsvm's SMO (shrinking, a kernel cache of --cache-mb).
-    #[default]
-    Smo,
-    /// linfa-svm's own estimator (builds the whole kernel matrix: at most 10,000 rows).
-    Linfa,
-}
-
-impl From<EngineArg> for SvmEngine {
-    fn from(e: EngineArg) -> Self {
-        match e {
-            EngineArg::Smo => SvmEngine::Smo,
-            EngineArg::Linfa => SvmEngine::Linfa,
         }
     }
 }
@@ -501,9 +483,6 @@ pub struct ModelArgs {
     /// SVM polynomial constant.
     #[arg(long, default_value_t = 0.0)]
     pub coef0: f64,
-    /// SVM solver: `smo` (Ridgeline's port of libsvm's SMO) or `linfa` (linfa-svm's own).
-    #[arg(long, value_enum, default_value_t = EngineArg::Smo)]
-    pub engine: EngineArg,
     /// SVM (smo engine): the kernel cache's memory budget, in MB.
     #[arg(long, value_name = "N", default_value_t = crate::estimators::svm::DEFAULT_CACHE_MB)]
     pub cache_mb: u32,
@@ -525,6 +504,13 @@ pub struct ModelArgs {
     /// PCA: scale the projection to unit variance.
     #[arg(long)]
     pub whiten: bool,
+    /// Who fits the model; one flag for every model, checked per model. SVM: `smo` (default;
+    /// Ridgeline's port of libsvm's SMO, with shrinking and a kernel cache of --cache-mb) or
+    /// `linfa` (linfa-svm's own estimator: the whole kernel matrix, at most 10,000 rows). PCA:
+    /// `ridgeline` (default; faer, the method chosen by shape) or `linfa`
+    /// (linfa-reduction's Pca).
+    #[arg(long, value_name = "ENGINE")]
+    pub engine: Option<String>,
 }
 
 impl ModelArgs {
@@ -549,11 +535,29 @@ impl ModelArgs {
                 p.gamma = self.gamma;
                 p.degree = self.degree;
                 p.coef0 = self.coef0;
-                p.engine = self.engine.into();
+                if let Some(e) = &self.engine {
+                    p.engine = match e.as_str() {
+                        "smo" => SvmEngine::Smo,
+                        "linfa" => SvmEngine::Linfa,
+                        _ => {
+                            return Err(CliError(format!(
+                                "--engine for --model svm is smo or linfa, got {e:?}"
+                            )));
+                        }
+                    };
+                }
                 p.cache_mb = self.cache_mb;
                 if let Some(t) = self.tol {
                     p.tol = t;
                 }
+            }
+            ModelArg::Logistic | ModelArg::Elasticnet | ModelArg::Lasso | ModelArg::Ridge
+                if self.engine.is_some() =>
+            {
+                return Err(CliError(format!(
+                    "--engine does not apply to --model {}",
+                    model.name()
+                )));
             }
             ModelArg::Logistic => {
                 spec.kind = ModelKind::Logistic;
@@ -611,6 +615,16 @@ impl ModelArgs {
                 spec.kind = ModelKind::Pca;
                 spec.pca.n_components = self.components;
                 spec.pca.whiten = self.whiten;
+                if let Some(e) = &self.engine {
+                    spec.pca.engine = PcaEngine::ALL
+                        .into_iter()
+                        .find(|x| x.name() == e)
+                        .ok_or_else(|| {
+                            CliError(format!(
+                                "--engine for --model pca is ridgeline or linfa, got {e:?}"
+                            ))
+                        })?;
+                }
             }
         }
         spec.validate()?;

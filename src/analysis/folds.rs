@@ -7,6 +7,7 @@
 //! the model is scored on each set of rows standardised with the same scaler.
 
 use ndarray::{ArrayView1, Axis};
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::analysis::live::{self, LiveRequest};
@@ -250,25 +251,37 @@ pub fn cross_validate_run(
     };
     progress.set_total(cv.folds as u64);
     progress.set(0);
-    for f in 0..cv.folds {
+    // Folds run in parallel, as many at a time as rayon has threads (2 here); each batch is
+    // emitted in fold order when it is done, so `emit` still sees 1, 2, … folds and the result
+    // is the same as one fold after the other.
+    let batch = rayon::current_num_threads().max(1);
+    let folds: Vec<usize> = (0..cv.folds).collect();
+    for chunk in folds.chunks(batch) {
         progress.check()?;
-        let (train, test) = fold_rows(&fold, f);
-        let e = fit_and_evaluate(
-            ds,
-            spec,
-            &train,
-            &[&train, &test],
-            cv.standardize,
-            &progress.child(),
-        )?;
-        run.train.push(e[0].score);
-        run.cv.push(e[1].score);
-        let (mean, ci) = crate::analysis::cv::mean_ci95(&run.cv);
-        run.cv_mean = mean;
-        run.cv_ci95 = ci;
-        run.train_mean = run.train.iter().sum::<f64>() / run.train.len() as f64;
-        progress.add(1);
-        emit(&run);
+        let evals = chunk
+            .par_iter()
+            .map(|&f| {
+                let (train, test) = fold_rows(&fold, f);
+                fit_and_evaluate(
+                    ds,
+                    spec,
+                    &train,
+                    &[&train, &test],
+                    cv.standardize,
+                    &progress.child(),
+                )
+            })
+            .collect::<Result<Vec<_>, Error>>()?;
+        for e in evals {
+            run.train.push(e[0].score);
+            run.cv.push(e[1].score);
+            let (mean, ci) = crate::analysis::cv::mean_ci95(&run.cv);
+            run.cv_mean = mean;
+            run.cv_ci95 = ci;
+            run.train_mean = run.train.iter().sum::<f64>() / run.train.len() as f64;
+            progress.add(1);
+            emit(&run);
+        }
     }
     run.done = true;
     Ok(run)

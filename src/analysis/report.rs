@@ -50,6 +50,7 @@ pub fn fitted_json(fitted: &Fitted) -> Value {
             v["explained_variance_ratio"] = json!(m.explained_variance_ratio().to_vec());
             v["singular_values"] = json!(m.singular_values().to_vec());
             v["mean"] = json!(m.mean().to_vec());
+            v["solver"] = json!(m.solver().name());
         }
     }
     v

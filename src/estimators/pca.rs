@@ -1,28 +1,70 @@
-//! Principal component analysis by an exact eigendecomposition of the covariance matrix.
+//! Principal component analysis, with the method chosen by the shape of the data as
+//! scikit-learn's `svd_solver="auto"` does, on faer's dense decompositions (pure Rust).
 //!
-//! linfa-reduction's `Pca` is deliberately NOT used (LINFA_NOTES "Known defects"):
-//! - its `explained_variance()` divides by (k-1) instead of (n-1) and its
-//!   `explained_variance_ratio()` is normalised over the kept components only;
-//! - its LOBPCG solver is inaccurate past about min(n,p)/5 components (iris, k = 3: σ₁ = 24.73
-//!   instead of 25.09), may return fewer components on rank-deficient data and may panic on some
-//!   large Gaussian data sets;
-//! - its signs are arbitrary between fits and its `inverse_transform` is wrong with whitening.
+//! The rule ([`choose_solver`]; the fitted model tells which one ran, `solver` in the CLI's JSON):
+//! - **`covariance_eigh`** when columns are few: p ≤ 1000 and n ≥ 10·p. The covariance
+//!   `C = XcᵀXc / (n-1)` is accumulated in parallel row blocks (the only O(n·p²) step), then
+//!   decomposed by faer's symmetric eigensolver (p × p).
+//! - otherwise, when the matrix is small (max(n, p) ≤ 500) or most components are wanted
+//!   (k ≥ 0.8·min(n, p)), an exact decomposition of the centred data:
+//!   **`gram_eigh`** when columns outnumber rows (p > n: eigendecomposition of the n × n Gram
+//!   matrix `XcXcᵀ`, axes `vᵢ = Xcᵀuᵢ/σᵢ`, re-orthonormalised by a thin QR), else
+//!   **`full_svd`** (faer's thin SVD of the n × p centred matrix);
+//! - otherwise **`randomized`**: Halko–Martinsson–Tropp's randomized SVD as scikit-learn runs it
+//!   (k + 10 random directions from a fixed seed, 7 power iterations when k < 0.1·min(n, p),
+//!   else 4, each re-orthonormalised by a thin QR), then an exact SVD of the small projection.
+//!   On data whose leading singular values are separated it agrees with the exact methods to
+//!   round-off; the cancel check and progress run between its iterations.
 //!
-//! Instead: the covariance `C = XcᵀXc / (n-1)` of the centred data is accumulated in parallel row
-//! blocks with rayon (the only O(n·p²) step), then decomposed exactly with a cyclic Jacobi
-//! eigensolver of our own (O(p³) per sweep, a handful of sweeps: well under a millisecond for the
-//! p ≤ 100 of a workbench, and unconditionally stable on tied or zero eigenvalues). This is
-//! scikit-learn's `svd_solver="covariance_eigh"`, with the same definitions:
-//! λᵢ = σᵢ²/(n-1), ratio = λᵢ / trace(C) (the TOTAL variance), σᵢ = √(λᵢ(n-1)).
-//! Signs are fixed so that the largest-|loading| entry of every component is positive.
+//! One faer decomposition call cannot be interrupted: cancellation is checked before and after
+//! each (and between the power iterations of `randomized`).
+//!
+//! Definitions (the same for every method, and scikit-learn's): λᵢ = σᵢ²/(n-1),
+//! ratio = λᵢ / trace(C) (the TOTAL variance, computed from the data, not from the kept
+//! components), σᵢ = √(λᵢ(n-1)). Signs are fixed so that the largest-|loading| entry of every
+//! component is positive.
+//!
+//! [`PcaEngine::Linfa`] runs linfa-reduction's `Pca` instead, so that a user can compare. Its
+//! own `explained_variance()` / `explained_variance_ratio()` are wrong (LINFA_NOTES "Known
+//! defects": divisor k-1, ratio over the kept components) and its whitening changes its
+//! components, so only its axes and singular values are taken (fitted without whitening); the
+//! variances, ratios, sign rule and whitening are ours. Its LOBPCG is inaccurate past about
+//! min(n,p)/5 components and cannot be cancelled mid-solve.
 
-use ndarray::{Array1, Array2, ArrayView2, Axis, linalg::general_mat_mul, s};
+use faer::reborrow::ReborrowMut;
+use faer::{Mat, MatRef, Side};
+use ndarray::{Array1, Array2, ArrayView2, linalg::general_mat_mul, s};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Distribution, StandardNormal};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::Error;
 use crate::data::prep::pow2_scale;
 use crate::progress::Progress;
+
+/// Which implementation fits the PCA.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PcaEngine {
+    /// Ours: faer's decompositions, the method chosen by shape (module documentation).
+    #[default]
+    Ridgeline,
+    /// linfa-reduction's `Pca` (truncated SVD by LOBPCG), for comparison.
+    Linfa,
+}
+
+impl PcaEngine {
+    pub const ALL: [PcaEngine; 2] = [PcaEngine::Ridgeline, PcaEngine::Linfa];
+
+    /// The name shown in the window and taken by `--engine`.
+    pub fn name(self) -> &'static str {
+        match self {
+            PcaEngine::Ridgeline => "ridgeline",
+            PcaEngine::Linfa => "linfa",
+        }
+    }
+}
 
 /// PCA parameters (scikit-learn names).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -32,6 +74,8 @@ pub struct PcaParams {
     pub n_components: usize,
     /// Scale each projected coordinate to unit variance (divide by √λᵢ).
     pub whiten: bool,
+    /// Who fits it (settings saved before this field load as [`PcaEngine::Ridgeline`]).
+    pub engine: PcaEngine,
 }
 
 impl Default for PcaParams {
@@ -39,6 +83,7 @@ impl Default for PcaParams {
         Self {
             n_components: 2,
             whiten: false,
+            engine: PcaEngine::Ridgeline,
         }
     }
 }
@@ -56,6 +101,50 @@ impl PcaParams {
     }
 }
 
+/// The method that computed the components (see the module documentation for the rule).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PcaSolver {
+    /// Eigendecomposition of the p × p covariance.
+    CovarianceEigh,
+    /// Eigendecomposition of the n × n Gram matrix (wide data).
+    GramEigh,
+    /// Thin SVD of the centred data.
+    FullSvd,
+    /// Randomized truncated SVD (few components of a large matrix).
+    Randomized,
+    /// linfa-reduction's LOBPCG truncated SVD ([`PcaEngine::Linfa`]).
+    LinfaLobpcg,
+}
+
+impl PcaSolver {
+    pub fn name(self) -> &'static str {
+        match self {
+            PcaSolver::CovarianceEigh => "covariance_eigh",
+            PcaSolver::GramEigh => "gram_eigh",
+            PcaSolver::FullSvd => "full_svd",
+            PcaSolver::Randomized => "randomized",
+            PcaSolver::LinfaLobpcg => "linfa_lobpcg",
+        }
+    }
+}
+
+/// scikit-learn's `svd_solver="auto"` rule (1.5 and later), with the exact branch split by
+/// orientation: `n × p` data, `k` components.
+pub fn choose_solver(n: usize, p: usize, k: usize) -> PcaSolver {
+    let m = n.min(p);
+    if p <= 1000 && n >= 10 * p {
+        PcaSolver::CovarianceEigh
+    } else if n.max(p) <= 500 || 5 * k >= 4 * m {
+        if p > n {
+            PcaSolver::GramEigh
+        } else {
+            PcaSolver::FullSvd
+        }
+    } else {
+        PcaSolver::Randomized
+    }
+}
+
 /// A fitted PCA: plain data, projecting with our own arithmetic.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PcaModel {
@@ -66,6 +155,7 @@ pub struct PcaModel {
     singular_values: Array1<f64>,
     total_variance: f64,
     whiten: bool,
+    solver: PcaSolver,
 }
 
 impl PcaModel {
@@ -104,6 +194,11 @@ impl PcaModel {
         self.whiten
     }
 
+    /// The method that computed the components.
+    pub fn solver(&self) -> PcaSolver {
+        self.solver
+    }
+
     pub fn n_components(&self) -> usize {
         self.components.nrows()
     }
@@ -138,9 +233,24 @@ impl PcaModel {
 /// Rows per block of the parallel covariance accumulation (a block of 50 columns is 1.6 MB).
 const ROWS_PER_BLOCK: usize = 4096;
 
-/// Fit PCA on `x` (`n × p`, n ≥ 2, finite). Errors: too few rows, non-finite values,
-/// `n_components > min(n, p)`, cancellation.
+/// Fit PCA on `x` (`n × p`, n ≥ 2, finite) with `p.engine`, the method chosen by shape.
+/// Errors: too few rows, non-finite values, `n_components > min(n, p)`, cancellation.
 pub fn fit_pca(p: &PcaParams, x: ArrayView2<f64>, progress: &Progress) -> Result<PcaModel, Error> {
+    let solver = match p.engine {
+        PcaEngine::Ridgeline => None,
+        PcaEngine::Linfa => Some(PcaSolver::LinfaLobpcg),
+    };
+    fit_pca_with(p, x, solver, progress)
+}
+
+/// [`fit_pca`] with the method forced (`None`: chosen by [`choose_solver`]); `p.engine` is not
+/// read. For comparing the methods on the same data.
+pub fn fit_pca_with(
+    p: &PcaParams,
+    x: ArrayView2<f64>,
+    solver: Option<PcaSolver>,
+    progress: &Progress,
+) -> Result<PcaModel, Error> {
     p.validate()?;
     let (n, n_features) = x.dim();
     if n < 2 || n_features == 0 {
@@ -153,7 +263,14 @@ pub fn fit_pca(p: &PcaParams, x: ArrayView2<f64>, progress: &Progress) -> Result
             p.n_components
         )));
     }
-    progress.set_total(3);
+    let k = p.n_components;
+    let solver = solver.unwrap_or_else(|| choose_solver(n, n_features, k));
+    // faer's decompositions and products run on one thread. Its fork-join kernels synchronise
+    // often: on the 2 cores of a shared machine (another process busy on one) its 2-thread
+    // products ran 2.3× SLOWER than one thread (2000 × 2000: 330 ms against 143 ms). The
+    // O(n·p) passes of our own (means, centring, covariance) stay on rayon's pool.
+    faer::set_global_parallelism(faer::Par::Seq);
+    progress.set_total(4);
     progress.set(0);
 
     // One parallel pass checks the values, sums the columns and finds the largest |value|.
@@ -179,26 +296,29 @@ pub fn fit_pca(p: &PcaParams, x: ArrayView2<f64>, progress: &Progress) -> Result
     };
     progress.check()?;
     progress.set(1);
-    let mut cov = parallel_centred_gram(x, &mean);
-    cov /= (n - 1) as f64;
+
+    // Axes (rows, any sign and length), variances λᵢ (divisor n-1) and the total variance, all
+    // of the scaled data.
+    let (mut components, explained_variance, total_variance) = match solver {
+        PcaSolver::CovarianceEigh => by_covariance(x, &mean, k)?,
+        PcaSolver::LinfaLobpcg => by_linfa(x, &mean, k)?,
+        PcaSolver::GramEigh | PcaSolver::FullSvd | PcaSolver::Randomized => {
+            let t = centred_transpose(x, &mean);
+            progress.check()?;
+            progress.set(2);
+            let total = t.squared_norm_l2() / (n - 1) as f64;
+            let (c, ev) = match solver {
+                PcaSolver::GramEigh => by_gram(t.as_ref(), k)?,
+                PcaSolver::FullSvd => by_svd(t.as_ref(), k)?,
+                _ => by_randomized(t.as_ref(), k, progress)?,
+            };
+            (c, ev, total)
+        }
+    };
     progress.check()?;
-    progress.set(2);
+    progress.set(3);
 
-    let total_variance: f64 = cov.diag().sum();
-    let (eigenvalues, eigenvectors) = jacobi_eigh(cov);
-    progress.check()?;
-
-    // Descending eigenvalues; a stable sort keeps ties in a deterministic order.
-    let mut order: Vec<usize> = (0..n_features).collect();
-    order.sort_by(|&a, &b| eigenvalues[b].total_cmp(&eigenvalues[a]));
-
-    let k = p.n_components;
-    let mut components = Array2::zeros((k, n_features));
-    let mut explained_variance = Array1::zeros(k);
-    for (i, &j) in order.iter().take(k).enumerate() {
-        // Round-off can make a zero eigenvalue of a rank-deficient covariance slightly negative.
-        explained_variance[i] = eigenvalues[j].max(0.0);
-        let mut v = eigenvectors.column(j).to_owned();
+    for mut v in components.rows_mut() {
         let norm = v.dot(&v).sqrt();
         if norm > 0.0 {
             v /= norm;
@@ -214,8 +334,9 @@ pub fn fit_pca(p: &PcaParams, x: ArrayView2<f64>, progress: &Progress) -> Result
         if v[arg] < 0.0 {
             v.mapv_inplace(|e| -e);
         }
-        components.row_mut(i).assign(&v);
     }
+    // Round-off can make a zero eigenvalue of a rank-deficient covariance slightly negative.
+    let explained_variance = explained_variance.mapv(|l| l.max(0.0));
     let explained_variance_ratio = if total_variance > 0.0 {
         &explained_variance / total_variance
     } else {
@@ -231,7 +352,7 @@ pub fn fit_pca(p: &PcaParams, x: ArrayView2<f64>, progress: &Progress) -> Result
              floating-point number; standardise the features or rescale them"
         )));
     }
-    progress.set(3);
+    progress.set(4);
     Ok(PcaModel {
         components,
         mean,
@@ -240,7 +361,184 @@ pub fn fit_pca(p: &PcaParams, x: ArrayView2<f64>, progress: &Progress) -> Result
         singular_values,
         total_variance,
         whiten: p.whiten,
+        solver,
     })
+}
+
+type Axes = (Array2<f64>, Array1<f64>);
+
+fn solver_error(what: &str, e: impl std::fmt::Debug) -> Error {
+    Error::Solver(format!("PCA: {what} did not converge ({e:?})"))
+}
+
+/// `covariance_eigh`: the p × p covariance, decomposed by faer.
+fn by_covariance(
+    x: ArrayView2<f64>,
+    mean: &Array1<f64>,
+    k: usize,
+) -> Result<(Array2<f64>, Array1<f64>, f64), Error> {
+    let (n, p) = x.dim();
+    let mut cov = parallel_centred_gram(x, mean);
+    cov /= (n - 1) as f64;
+    let total = cov.diag().sum();
+    let c = MatRef::from_row_major_slice(cov.as_slice().expect("owned"), p, p);
+    let eig = c
+        .self_adjoint_eigen(Side::Lower)
+        .map_err(|e| solver_error("the eigendecomposition", e))?;
+    // faer sorts eigenvalues ascending: the largest are last.
+    let (vals, vecs) = (eig.S().column_vector(), eig.U());
+    let components = Array2::from_shape_fn((k, p), |(i, j)| vecs[(j, p - 1 - i)]);
+    let ev = Array1::from_shape_fn(k, |i| vals[p - 1 - i]);
+    Ok((components, ev, total))
+}
+
+/// `Xcᵀ` (p × n, column-major): column i is the centred row i of `x`, written by contiguous
+/// slices in parallel blocks. `Xc` itself is its transposed view (faer's products take either
+/// layout at the same speed on one thread; a second, column-major copy only cost time).
+fn centred_transpose(x: ArrayView2<f64>, mean: &Array1<f64>) -> Mat<f64> {
+    const ROWS: usize = 64;
+    let (n, p) = x.dim();
+    let mut t = Mat::<f64>::zeros(p, n);
+    t.as_mut()
+        .par_col_chunks_mut(ROWS)
+        .enumerate()
+        .for_each(|(chunk, mut tb)| {
+            for i in 0..tb.ncols() {
+                let dst = column_slice(tb.rb_mut().col_mut(i));
+                let row = x.row(chunk * ROWS + i);
+                for ((d, v), m) in dst.iter_mut().zip(row).zip(mean) {
+                    *d = v - m;
+                }
+            }
+        });
+    t
+}
+
+/// A column of a column-major faer matrix as a slice (faer's `Mat` columns are contiguous).
+fn column_slice(col: faer::ColMut<'_, f64>) -> &mut [f64] {
+    col.try_as_col_major_mut()
+        .expect("faer's Mat stores columns contiguously")
+        .as_slice_mut()
+}
+
+/// `gram_eigh`: eigendecomposition of `XcXcᵀ` (n × n, for p > n); σᵢ² are its eigenvalues and
+/// the axes `Xcᵀuᵢ / σᵢ`. Axes of (numerically) zero σ are completed with seeded
+/// random directions; a thin QR then makes all of them orthonormal to round-off (it changes
+/// well-separated axes only at that level).
+fn by_gram(t: MatRef<'_, f64>, k: usize) -> Result<Axes, Error> {
+    let (p, n) = (t.nrows(), t.ncols());
+    let g = t.transpose() * t;
+    let eig = g
+        .self_adjoint_eigen(Side::Lower)
+        .map_err(|e| solver_error("the Gram eigendecomposition", e))?;
+    let (vals, u) = (eig.S().column_vector(), eig.U());
+    let top = vals[n - 1].max(0.0);
+    // Below this a squared singular value is round-off of the Gram matrix.
+    let zero = top * (n.max(p) as f64) * f64::EPSILON;
+    let uk = Mat::from_fn(n, k, |r, c| u[(r, n - 1 - c)]);
+    let mut v = t * uk.as_ref();
+    let mut rng = ChaCha8Rng::seed_from_u64(0);
+    let mut ev = Array1::zeros(k);
+    for c in 0..k {
+        let mu = vals[n - 1 - c];
+        if mu > zero {
+            let inv = 1.0 / mu.sqrt();
+            v.col_mut(c).iter_mut().for_each(|e| *e *= inv);
+            ev[c] = mu / (n - 1) as f64;
+        } else {
+            v.col_mut(c)
+                .iter_mut()
+                .for_each(|e| *e = StandardNormal.sample(&mut rng));
+        }
+    }
+    let q = v.qr().compute_thin_Q();
+    let components = Array2::from_shape_fn((k, p), |(i, j)| {
+        // QR may flip a column: keep the direction of v (the sign rule runs later anyway).
+        q[(j, i)]
+    });
+    Ok((components, ev))
+}
+
+/// `full_svd`: faer's thin SVD of the n × p centred matrix.
+fn by_svd(t: MatRef<'_, f64>, k: usize) -> Result<Axes, Error> {
+    let (p, n) = (t.nrows(), t.ncols());
+    let svd = t
+        .transpose()
+        .thin_svd()
+        .map_err(|e| solver_error("the SVD", e))?;
+    let (s, v) = (svd.S().column_vector(), svd.V());
+    let components = Array2::from_shape_fn((k, p), |(i, j)| v[(j, i)]);
+    let ev = Array1::from_shape_fn(k, |i| s[i] * s[i] / (n - 1) as f64);
+    Ok((components, ev))
+}
+
+/// `randomized`: Halko, Martinsson & Tropp (2011), algorithm 4.4 as scikit-learn's
+/// `randomized_svd` runs it (k + 10 directions, 7 power iterations when k < 0.1·min(n, p) else
+/// 4), with a thin QR between the products. Deterministic (fixed seed).
+/// `t` is the transposed centred data (see [`centred_transpose`]).
+fn by_randomized(t: MatRef<'_, f64>, k: usize, progress: &Progress) -> Result<Axes, Error> {
+    let (p, n) = (t.nrows(), t.ncols());
+    let m = n.min(p);
+    let l = (k + 10).min(m);
+    let iterations = if 10 * k < m { 7 } else { 4 };
+    progress.set_total(4 + iterations as u64);
+    let a = t.transpose(); // n × p
+    let mut rng = ChaCha8Rng::seed_from_u64(0);
+    let omega = Mat::from_fn(p, l, |_, _| -> f64 { StandardNormal.sample(&mut rng) });
+    let mut q = a * omega.as_ref();
+    for it in 0..iterations {
+        q = q.qr().compute_thin_Q();
+        let z = (t * q.as_ref()).qr().compute_thin_Q();
+        q = a * z.as_ref();
+        progress.check()?;
+        progress.set(3 + it as u64);
+    }
+    let q = q.qr().compute_thin_Q();
+    // B = qᵀXc (l × p) = Bᵀᵀ with Bᵀ = Xcᵀq; the right singular vectors of B are the left ones
+    // of Bᵀ (p × l, a thin SVD).
+    let bt = t * q.as_ref();
+    let svd = bt.thin_svd().map_err(|e| solver_error("the SVD", e))?;
+    let (s, u) = (svd.S().column_vector(), svd.U());
+    let components = Array2::from_shape_fn((k, p), |(i, j)| u[(j, i)]);
+    let ev = Array1::from_shape_fn(k, |i| s[i] * s[i] / (n - 1) as f64);
+    Ok((components, ev))
+}
+
+/// [`PcaEngine::Linfa`]: linfa-reduction's own `Pca` (fitted without whitening, which would
+/// rescale its axes); only its axes and singular values are used (module documentation).
+fn by_linfa(
+    x: ArrayView2<f64>,
+    mean: &Array1<f64>,
+    k: usize,
+) -> Result<(Array2<f64>, Array1<f64>, f64), Error> {
+    use linfa::traits::Fit;
+    let n = x.nrows();
+    let ds = linfa::DatasetBase::from(x.to_owned());
+    let model = linfa_reduction::Pca::params(k)
+        .whiten(false)
+        .fit(&ds)
+        .map_err(|e| Error::Solver(format!("linfa-reduction PCA: {e}")))?;
+    let (c, sigma) = (model.components(), model.singular_values());
+    if c.nrows() < k || sigma.len() < k {
+        return Err(Error::Solver(format!(
+            "linfa-reduction PCA returned {} of the {k} components asked for (it does on \
+             rank-deficient data); choose fewer components or the ridgeline engine",
+            c.nrows().min(sigma.len())
+        )));
+    }
+    let mut order: Vec<usize> = (0..k).collect();
+    order.sort_by(|&a, &b| sigma[b].total_cmp(&sigma[a]));
+    let components = Array2::from_shape_fn((k, x.ncols()), |(i, j)| c[[order[i], j]]);
+    let ev = Array1::from_shape_fn(k, |i| sigma[order[i]].powi(2) / (n - 1) as f64);
+    let total = row_blocks(n)
+        .into_par_iter()
+        .map(|(a, b)| {
+            let block = &x.slice(s![a..b, ..]) - mean;
+            block.iter().map(|v| v * v).sum::<f64>()
+        })
+        .sum::<f64>()
+        / (n - 1) as f64;
+    Ok((components, ev, total))
 }
 
 fn row_blocks(n: usize) -> Vec<(usize, usize)> {
@@ -253,27 +551,33 @@ fn row_blocks(n: usize) -> Vec<(usize, usize)> {
 /// Column means and the largest |value|, or `None` when a value is NaN or infinite.
 fn parallel_column_means(x: ArrayView2<f64>) -> Option<(Array1<f64>, f64)> {
     let p = x.ncols();
+    // One branch-free pass (it vectorises): a NaN is ignored by the max (`a > m` is false)
+    // but makes its column sum NaN; an infinity makes the max infinite.
     let (sum, max_abs) = row_blocks(x.nrows())
         .into_par_iter()
         .map(|(a, b)| {
-            let block = x.slice(s![a..b, ..]);
-            // NaN wins the fold (NaN.max(x) is x, so it is looked for separately).
-            let max_abs = block.iter().fold(0.0f64, |m, v| {
-                if v.is_finite() {
-                    m.max(v.abs())
-                } else {
-                    f64::INFINITY
+            let mut sum = Array1::<f64>::zeros(p);
+            let mut m = 0.0f64;
+            for row in x.slice(s![a..b, ..]).rows() {
+                for (acc, &v) in sum.iter_mut().zip(row) {
+                    *acc += v;
+                    let a = v.abs();
+                    m = if a > m { a } else { m };
                 }
-            });
-            (block.sum_axis(Axis(0)), max_abs)
+            }
+            (sum, m)
         })
         .reduce(
             || (Array1::zeros(p), 0.0),
             |(s1, m1), (s2, m2)| (s1 + s2, m1.max(m2)),
         );
-    max_abs
-        .is_finite()
-        .then(|| (sum / x.nrows() as f64, max_abs))
+    let mean = sum / x.nrows() as f64;
+    if max_abs.is_finite() && mean.iter().all(|m| m.is_finite()) {
+        return Some((mean, max_abs));
+    }
+    // A non-finite value, or finite values so large that a column sum overflowed (the caller
+    // then rescales and computes the means again).
+    x.iter().all(|v| v.is_finite()).then_some((mean, max_abs))
 }
 
 /// `(X - mean)ᵀ (X - mean)`, summed over row blocks in parallel. Each block is centred into a
@@ -300,105 +604,4 @@ fn parallel_centred_gram(x: ArrayView2<f64>, mean: &Array1<f64>) -> Array2<f64> 
         }
     }
     gram
-}
-
-/// Eigen-decomposition of a symmetric matrix by the cyclic Jacobi method (Golub & Van Loan
-/// §8.5, with Rutishauser's rotation formulas). Returns `(eigenvalues, eigenvectors)` with
-/// eigenvector i in column i, unsorted. Converges quadratically; stops when the off-diagonal
-/// mass is negligible relative to the matrix, or after 100 sweeps (never reached in practice).
-/// Handles zero, tied and negative eigenvalues without special cases.
-pub fn jacobi_eigh(mut a: Array2<f64>) -> (Array1<f64>, Array2<f64>) {
-    // Scale-safe: work on a / 2^k with its largest entry in [1, 2) (exact, and every step
-    // below is homogeneous, so the vectors are the same), so that the squares summed next
-    // neither overflow (entries of 1e160) nor underflow; the eigenvalues are scaled back.
-    let largest = a.iter().fold(0.0f64, |m, e| m.max(e.abs()));
-    let unit = if largest.is_finite() && largest > 0.0 {
-        2f64.powi(largest.log2().floor() as i32)
-    } else {
-        1.0
-    };
-    if unit != 1.0 {
-        a.mapv_inplace(|e| e / unit);
-    }
-    let (values, vectors) = jacobi_unit(a);
-    (values * unit, vectors)
-}
-
-/// [`jacobi_eigh`] of a matrix whose entries are of order 1.
-fn jacobi_unit(mut a: Array2<f64>) -> (Array1<f64>, Array2<f64>) {
-    let n = a.nrows();
-    let mut v = Array2::<f64>::eye(n);
-    let scale: f64 = a.iter().map(|e| e * e).sum::<f64>();
-    if n < 2 || scale == 0.0 {
-        return (a.diag().to_owned(), v);
-    }
-    for _sweep in 0..100 {
-        let mut off = 0.0;
-        for i in 0..n {
-            for j in (i + 1)..n {
-                off += a[[i, j]] * a[[i, j]];
-            }
-        }
-        if off <= scale * 1e-30 {
-            break;
-        }
-        for pidx in 0..n {
-            for q in (pidx + 1)..n {
-                let apq = a[[pidx, q]];
-                if apq == 0.0 {
-                    continue;
-                }
-                let app = a[[pidx, pidx]];
-                let aqq = a[[q, q]];
-                let theta = (aqq - app) / (2.0 * apq);
-                let t = theta.signum() / (theta.abs() + (theta * theta + 1.0).sqrt());
-                // theta = 0 gives signum 1.0 in Rust, so t = 1 (a 45° rotation), as required.
-                let c = 1.0 / (t * t + 1.0).sqrt();
-                let s = t * c;
-                // Apply the rotation J(p, q, θ): A ← JᵀAJ, V ← VJ.
-                for k in 0..n {
-                    let akp = a[[k, pidx]];
-                    let akq = a[[k, q]];
-                    a[[k, pidx]] = c * akp - s * akq;
-                    a[[k, q]] = s * akp + c * akq;
-                }
-                for k in 0..n {
-                    let apk = a[[pidx, k]];
-                    let aqk = a[[q, k]];
-                    a[[pidx, k]] = c * apk - s * aqk;
-                    a[[q, k]] = s * apk + c * aqk;
-                }
-                a[[pidx, q]] = 0.0;
-                a[[q, pidx]] = 0.0;
-                for k in 0..n {
-                    let vkp = v[[k, pidx]];
-                    let vkq = v[[k, q]];
-                    v[[k, pidx]] = c * vkp - s * vkq;
-                    v[[k, q]] = s * vkp + c * vkq;
-                }
-            }
-        }
-    }
-    (a.diag().to_owned(), v)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use ndarray::array;
-
-    #[test]
-    fn jacobi_on_a_2x2_with_known_eigenpairs() {
-        // [[2, 1], [1, 2]] has eigenvalues 3 (axis (1,1)/√2) and 1 (axis (1,-1)/√2).
-        let (vals, vecs) = jacobi_eigh(array![[2.0, 1.0], [1.0, 2.0]]);
-        let mut pairs: Vec<(f64, f64, f64)> = (0..2)
-            .map(|i| (vals[i], vecs[[0, i]], vecs[[1, i]]))
-            .collect();
-        pairs.sort_by(|a, b| b.0.total_cmp(&a.0));
-        assert!((pairs[0].0 - 3.0).abs() < 1e-12);
-        assert!((pairs[1].0 - 1.0).abs() < 1e-12);
-        assert!((pairs[0].1.abs() - 0.5f64.sqrt()).abs() < 1e-12);
-        assert!((pairs[0].1 - pairs[0].2).abs() < 1e-12);
-        assert!((pairs[1].1 + pairs[1].2).abs() < 1e-12);
-    }
 }

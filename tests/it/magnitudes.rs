@@ -93,6 +93,7 @@ fn pca_variances_scale_with_the_square_of_the_data() {
     let params = PcaParams {
         n_components: 2,
         whiten: false,
+        ..PcaParams::default()
     };
     for c in [1e-150, 1e-100, 1e-10, 1.0, 1e10, 1e100, 1e120, 1e150] {
         let m = fit_pca(&params, (&x * c).view(), &Progress::new())

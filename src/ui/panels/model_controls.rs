@@ -6,6 +6,7 @@ use egui::RichText;
 use crate::analysis::live::FitOn;
 use crate::estimators::ModelKind;
 use crate::estimators::elastic_net::ElasticNetParams;
+use crate::estimators::pca::PcaEngine;
 use crate::estimators::svm::{Gamma, Kernel, MAX_CACHE_MB, SvmEngine};
 use crate::state::ModelSettings;
 use crate::ui::Ctx;
@@ -52,6 +53,10 @@ const COMPONENTS_TIP: &str = "PCA is the SVD of the centred data X = UΣVᵀ.\n\
 The components are the rows of Vᵀ; their variances are λᵢ = σᵢ² / (n − 1).\n\
 The projection z = (x − μ)V has a diagonal covariance: the components are uncorrelated.";
 const WHITEN_TIP: &str = "Divide each zᵢ by √λᵢ, so every component has unit variance";
+const PCA_ENGINE_TIP: &str = "ridgeline: faer's exact decompositions, the method chosen by the \
+    data's shape as scikit-learn's svd_solver=\"auto\" (covariance, Gram matrix, SVD or \
+    randomized; the result says which). linfa: linfa-reduction's Pca (LOBPCG), for comparison; \
+    inaccurate past about min(n, p)/5 components and not cancellable mid-solve";
 const FIT_ON_TIP: &str = "The two shown features: the map is the model itself (teaching view).\n\
 All features: the map is a slice through the model, the other features held at their mean.";
 
@@ -205,6 +210,15 @@ pub fn model_controls_ui(ui: &mut egui::Ui, cx: &mut Ctx<'_>) {
             }
             ui.checkbox(&mut p.whiten, "whiten")
                 .on_hover_text(WHITEN_TIP);
+            egui::ComboBox::from_label("engine")
+                .selected_text(p.engine.name())
+                .show_ui(ui, |ui| {
+                    for e in PcaEngine::ALL {
+                        ui.selectable_value(&mut p.engine, e, e.name());
+                    }
+                })
+                .response
+                .on_hover_text(PCA_ENGINE_TIP);
         }
     }
     if let Err(e) = spec.validate() {
