@@ -989,3 +989,36 @@ fn path_stops_at_its_time_limit_with_what_it_has_and_says_so() {
         assert_eq!(v["coefs"].as_array().unwrap().len(), n);
     }
 }
+
+#[test]
+fn one_engine_flag_is_checked_per_model() {
+    // Both SVM engines fit two moons to the same support set size.
+    let fit = |engine: &str| {
+        json(&ridgeline(&[
+            "fit",
+            "--dataset",
+            "moons",
+            "--model",
+            "svm",
+            "--engine",
+            engine,
+        ]))
+    };
+    let (smo, linfa) = (fit("smo"), fit("linfa"));
+    assert_eq!(smo["engine"], "smo");
+    assert_eq!(linfa["engine"], "linfa");
+    assert_eq!(smo["n_support"], linfa["n_support"]);
+    // A PCA engine for the SVM is refused in the SVM's own terms.
+    assert_one_line_error(
+        &ridgeline(&[
+            "fit",
+            "--dataset",
+            "moons",
+            "--model",
+            "svm",
+            "--engine",
+            "ridgeline",
+        ]),
+        "--engine for --model svm is smo or linfa, got \"ridgeline\"",
+    );
+}
