@@ -448,10 +448,16 @@ fn a_large_svm_follows_the_hand_on_a_sample_then_fits_every_row_and_can_be_cance
     settle(&mut h);
     assert_eq!(fitted(&h), None, "the hand stopped: every row again");
 
-    // A fit that runs long (the sliders' largest C and smallest tol) can be cancelled: the
-    // last picture stays, marked, and the same fit can be started again.
-    h.state_mut().settings.model.spec.svm.c = 1000.0;
-    h.state_mut().settings.model.spec.svm.tol = 1e-6;
+    // A fit that runs long (a degree-6 polynomial kernel at the sliders' largest C and
+    // smallest tol: seconds) can be cancelled: the last picture stays, marked, and the same
+    // fit can be started again.
+    {
+        let svm = &mut h.state_mut().settings.model.spec.svm;
+        svm.kernel = ridgeline::estimators::svm::Kernel::Poly;
+        svm.degree = 6;
+        svm.c = 1000.0;
+        svm.tol = 1e-6;
+    }
     h.run_steps(2);
     assert!(h.state().model_busy());
     h.get_by_label("Cancel").click();
@@ -471,8 +477,12 @@ fn a_large_svm_follows_the_hand_on_a_sample_then_fits_every_row_and_can_be_cance
         !a.model_busy()
     });
     // Back to a quick setting: a current fit on every row.
-    h.state_mut().settings.model.spec.svm.c = 1.0;
-    h.state_mut().settings.model.spec.svm.tol = 1e-3;
+    {
+        let svm = &mut h.state_mut().settings.model.spec.svm;
+        svm.kernel = ridgeline::estimators::svm::Kernel::Rbf;
+        svm.c = 1.0;
+        svm.tol = 1e-3;
+    }
     settle(&mut h);
     assert_eq!(h.state().model().unwrap().asked.svm.c, 1.0);
     assert_eq!(fitted(&h), None);

@@ -41,9 +41,9 @@ pub fn model_tab_ui(ui: &mut egui::Ui, views: &mut Views, cx: &mut Ctx<'_>) {
         if busy {
             ui.spinner()
                 .on_hover_text("Computing; the last result stays on screen");
-            if let Some(f) = cx.model.fraction() {
-                ui.add(egui::ProgressBar::new(f).desired_width(80.0));
-            }
+            // Always there while busy (empty until the solver reports), so that Cancel does
+            // not jump aside under the hand when the first progress arrives.
+            ui.add(egui::ProgressBar::new(cx.model.fraction().unwrap_or(0.0)).desired_width(80.0));
             if ui
                 .small_button("Cancel")
                 .on_hover_text("Stop this fit; the last picture stays")
