@@ -446,6 +446,36 @@ struct LogisticProblem<'a> {
     target: LogTarget,
     alpha: f64,
     progress: &'a Progress,
+    /// Evaluations of the objective or its gradient so far, and the most allowed: a line
+    /// search that cannot satisfy a tolerance below f64's reach would otherwise never end.
+    evaluations: std::cell::Cell<u64>,
+    max_evaluations: u64,
+}
+
+/// Why an L-BFGS run stopped before converging, short of a cancel: it is answered with the
+/// last iterate, marked unconverged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+enum StoppedEarly {
+    #[error("the time limit was reached")]
+    OutOfTime,
+    #[error("the evaluation budget was spent")]
+    Budget,
+}
+
+impl LogisticProblem<'_> {
+    /// Cancel, time limit and budget, checked before each evaluation.
+    fn may_evaluate(&self) -> Result<(), ArgminError> {
+        self.progress.check()?;
+        if self.progress.out_of_time() {
+            return Err(StoppedEarly::OutOfTime.into());
+        }
+        let n = self.evaluations.get() + 1;
+        self.evaluations.set(n);
+        if n > self.max_evaluations {
+            return Err(StoppedEarly::Budget.into());
+        }
+        Ok(())
+    }
 }
 
 impl LogisticProblem<'_> {
@@ -501,7 +531,7 @@ impl CostFunction for LogisticProblem<'_> {
     type Output = f64;
 
     fn cost(&self, param: &Flat) -> Result<f64, ArgminError> {
-        self.progress.check()?;
+        self.may_evaluate()?;
         match &self.target {
             LogTarget::Binary(y) => {
                 let (mut yz, w) = self.binary_yz(&param.0, y);
@@ -521,7 +551,7 @@ impl Gradient for LogisticProblem<'_> {
     type Gradient = Flat;
 
     fn gradient(&self, param: &Flat) -> Result<Flat, ArgminError> {
-        self.progress.check()?;
+        self.may_evaluate()?;
         let p = self.p();
         match &self.target {
             LogTarget::Binary(y) => {
@@ -637,6 +667,25 @@ fn mean_log_loss(
     total / y.len().max(1) as f64
 }
 
+/// Fit logistic regression with the L-BFGS of [`logistic_curve`] (linfa-logistic 0.8.1's
+/// objective, layout and stopping rule on argmin's solver, so the same optimisation path),
+/// without keeping its curve. Unlike linfa's own fit, it stops within one evaluation of the
+/// objective when `progress` is cancelled. [`logistic::fit_logistic`] fits through this.
+pub(crate) fn fit_logistic_lbfgs(
+    lp: &LogisticParams,
+    x: ArrayView2<f64>,
+    y: ArrayView1<usize>,
+    n_classes: usize,
+    progress: &Progress,
+) -> Result<logistic::LogisticModel, Error> {
+    match logistic_curve(lp, x, y, n_classes, None, progress, &mut |_| {})? {
+        (_, Fitted::Logistic(m)) => Ok(m),
+        _ => Err(Error::Solver(
+            "the L-BFGS fit returned another model".into(),
+        )),
+    }
+}
+
 fn logistic_curve(
     lp: &LogisticParams,
     x: ArrayView2<f64>,
@@ -688,6 +737,10 @@ fn logistic_curve(
         target,
         alpha: lp.alpha,
         progress,
+        evaluations: std::cell::Cell::new(0),
+        // About 20 line-search evaluations per iteration at the most (More-Thuente needs a
+        // handful when all is well).
+        max_evaluations: 20 * max_iter + 100,
     };
     let solver = LBFGS::new(MoreThuenteLineSearch::new(), 10)
         .with_tolerance_grad(lp.tol)
@@ -737,8 +790,19 @@ fn logistic_curve(
     });
     progress.check()?;
     let (result, last) = outcome;
+    // Out of time or of evaluations: the last iterate, unconverged (as an SVM that hits its
+    // limit), when there is one.
+    let result = match result {
+        Err(e) if e.downcast_ref::<StoppedEarly>().is_some() => match &last {
+            Some(step) => Ok((step.param.clone(), false)),
+            None => Err(e),
+        },
+        other => other,
+    };
     let (best, converged) = result.map_err(|e| {
-        if e.downcast_ref::<Cancelled>().is_some() {
+        if let Some(stop) = e.downcast_ref::<StoppedEarly>() {
+            Error::Solver(format!("L-BFGS stopped before its first iteration: {stop}"))
+        } else if e.downcast_ref::<Cancelled>().is_some() {
             Error::Cancelled
         } else {
             let msg = e.to_string();

@@ -388,12 +388,11 @@ pub fn fit_logistic(
     progress: &Progress,
 ) -> Result<LogisticModel, Error> {
     check_inputs(p, x, y, n_classes)?;
-    progress.set_total(1);
-    progress.set(0);
-    progress.check()?;
-    let model = fit_checked(p, p.max_iter, x, y, n_classes)?;
-    progress.set(1);
-    Ok(model)
+    // linfa-logistic's own fit (`fit_checked`) cannot be interrupted, and with a tolerance
+    // far below what f64 can reach its line search runs for minutes: the same objective and
+    // solver are run through argmin directly, with a cancellation check in every evaluation
+    // (analysis::loss, where the Loss view streams the same run).
+    crate::analysis::loss::fit_logistic_lbfgs(p, x, y, n_classes, progress)
 }
 
 /// The objective after k L-BFGS iterations, for up to `max_points` values of k in

@@ -448,3 +448,36 @@ fn params_defaults_and_serde() {
     );
     assert_eq!(LogisticParams::from_c(4.0).alpha, 0.25);
 }
+
+/// Found by the CLI fuzz test: a tolerance below what f64 can reach kept linfa's L-BFGS line
+/// search running for minutes. Every evaluation is now checked against a budget (and for
+/// cancel and the time limit): the fit ends at once, with the last iterate, unconverged.
+#[test]
+fn a_tolerance_below_reach_ends_unconverged_instead_of_hanging() {
+    let out = crate::common::ridgeline(&[
+        "curve",
+        "--dataset",
+        "moons",
+        "--model",
+        "logistic",
+        "--tol",
+        "1e-9",
+        "--kind",
+        "learning",
+    ]);
+    let v = crate::common::json(&out);
+    let cv = v["cv_mean"].as_array().unwrap();
+    assert!(!cv.is_empty());
+    // The model is still a good one: two moons are about 85 % linearly separable.
+    assert!(cv.iter().all(|a| a.as_f64().unwrap() > 0.75), "{cv:?}");
+    let fit = crate::common::json(&crate::common::ridgeline(&[
+        "fit",
+        "--dataset",
+        "moons",
+        "--model",
+        "logistic",
+        "--tol",
+        "1e-12",
+    ]));
+    assert_eq!(fit["converged"], false);
+}
