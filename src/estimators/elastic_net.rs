@@ -187,6 +187,21 @@ pub fn fit_elastic_net(
     progress: &Progress,
 ) -> Result<ElasticNetModel, Error> {
     check_inputs(p, x, y)?;
+    // linfa-elasticnet's own fit (`fit_elastic_net_linfa`) cannot be interrupted and computes
+    // parameter variances after every fit: the same coordinate descent, step for step, runs in
+    // analysis::loss (where the Loss view streams it), checking for a cancel every sweep.
+    crate::analysis::loss::fit_elastic_net_cd(p, x, y, progress)
+}
+
+/// The same fit by linfa-elasticnet itself, with its defects worked around: kept as a
+/// cross-check of [`fit_elastic_net`] (they agree to rounding) and as a fallback.
+pub fn fit_elastic_net_linfa(
+    p: &ElasticNetParams,
+    x: ArrayView2<f64>,
+    y: ArrayView1<f64>,
+    progress: &Progress,
+) -> Result<ElasticNetModel, Error> {
+    check_inputs(p, x, y)?;
     let (n, n_features) = x.dim();
     progress.set_total(1);
     progress.set(0);
