@@ -36,4 +36,4 @@ shot bias-variance-ridge-diabetes --dataset diabetes --model ridge --view curves
   --curve bias-variance
 SIZE=900x600 shot train-curve --dataset curve --view train --play
 UPDATE_SCREENSHOTS=1 cargo test --locked --test it -- pinning_a_and_changing_the_model \
-  without_a_native_dialog a_network_on_spiral clicks_add_drags_move
+  without_a_native_dialog a_network_on_spiral clicks_add_drags_move the_sun_button
