@@ -17,44 +17,15 @@ report is the ratio of the medians over all rounds (and of the minima).
 """
 
 import argparse
-import json
 import os
 import statistics
 import subprocess
-import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from bench_common import ROOT, RUST_ENV, bench_executable  # sets the one-thread env
+
 DATA = os.path.join(ROOT, "target", "bench-data", "linear")
 CASES = ["logistic", "enet", "logistic_cv", "enet_cv"]
-
-RUST_ENV = dict(os.environ)
-os.environ["OPENBLAS_NUM_THREADS"] = "1"
-os.environ["OMP_NUM_THREADS"] = "1"
-os.environ.pop("OPENBLAS_CORETYPE", None)
-os.environ.pop("OPENBLAS_L2_SIZE", None)
-
-
-def bench_executable() -> str:
-    """Build `benches/linear.rs` (release) and return its executable."""
-    out = subprocess.run(
-        ["cargo", "bench", "--bench", "linear", "--no-run", "--message-format=json"],
-        cwd=ROOT,
-        env=RUST_ENV,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    for line in out.splitlines():
-        msg = json.loads(line)
-        if (
-            msg.get("reason") == "compiler-artifact"
-            and msg["target"]["name"] == "linear"
-            and "bench" in msg["target"]["kind"]
-            and msg.get("executable")
-        ):
-            return msg["executable"]
-    sys.exit("could not find the linear benchmark executable in cargo's output")
 
 
 def rust_times(exe: str, case: str, repeats: int) -> list[float]:
@@ -96,7 +67,7 @@ def main() -> None:
     parser.add_argument("--cases", default=",".join(CASES))
     args = parser.parse_args()
 
-    exe = bench_executable()
+    exe = bench_executable("linear")
     subprocess.run([exe], env=dict(RUST_ENV, RIDGELINE_LINEAR_DATA=DATA), check=True)
 
     import sklearn

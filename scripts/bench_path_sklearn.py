@@ -21,45 +21,14 @@ rounds (and of the minima).
 
 import argparse
 import inspect
-import json
 import os
 import statistics
 import subprocess
-import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from bench_common import ROOT, RUST_ENV, bench_executable  # sets the one-thread env
+
 CSV = os.path.join(ROOT, "target", "bench-data", "diabetes_std.csv")
-
-# The environment the Rust child gets: as this script was started.
-RUST_ENV = dict(os.environ)
-# scikit-learn single-threaded, set before numpy / scipy load OpenBLAS.
-os.environ["OPENBLAS_NUM_THREADS"] = "1"
-os.environ["OMP_NUM_THREADS"] = "1"
-os.environ.pop("OPENBLAS_CORETYPE", None)
-os.environ.pop("OPENBLAS_L2_SIZE", None)
-
-
-def bench_executable() -> str:
-    """Build `benches/path.rs` (release) and return its executable."""
-    out = subprocess.run(
-        ["cargo", "bench", "--bench", "path", "--no-run", "--message-format=json"],
-        cwd=ROOT,
-        env=RUST_ENV,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    for line in out.splitlines():
-        msg = json.loads(line)
-        if (
-            msg.get("reason") == "compiler-artifact"
-            and msg["target"]["name"] == "path"
-            and "bench" in msg["target"]["kind"]
-            and msg.get("executable")
-        ):
-            return msg["executable"]
-    sys.exit("could not find the path benchmark executable in cargo's output")
 
 
 def rust_times(exe: str, repeats: int, sequential: bool) -> list[float]:
@@ -99,7 +68,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=20)
     args = parser.parse_args()
 
-    exe = bench_executable()
+    exe = bench_executable("path")
     subprocess.run([exe], env=dict(RUST_ENV, RIDGELINE_PATH_CSV=CSV), check=True)
 
     import numpy as np

@@ -16,44 +16,15 @@ each side; the report is the ratio of the medians over all rounds (and of the mi
 """
 
 import argparse
-import json
 import os
 import statistics
 import subprocess
-import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from bench_common import ROOT, RUST_ENV, bench_executable  # sets the one-thread env
+
 DATA = os.path.join(ROOT, "target", "bench-data", "pca")
 SHAPES = ["710x200", "710x500", "710x1000", "710x2000", "2000x2000", "710x5000", "100000x50"]
-
-RUST_ENV = dict(os.environ)
-os.environ["OPENBLAS_NUM_THREADS"] = "1"
-os.environ["OMP_NUM_THREADS"] = "1"
-os.environ.pop("OPENBLAS_CORETYPE", None)
-os.environ.pop("OPENBLAS_L2_SIZE", None)
-
-
-def bench_executable() -> str:
-    """Build `benches/pca.rs` (release) and return its executable."""
-    out = subprocess.run(
-        ["cargo", "bench", "--bench", "pca", "--no-run", "--message-format=json"],
-        cwd=ROOT,
-        env=RUST_ENV,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    for line in out.splitlines():
-        msg = json.loads(line)
-        if (
-            msg.get("reason") == "compiler-artifact"
-            and msg["target"]["name"] == "pca"
-            and "bench" in msg["target"]["kind"]
-            and msg.get("executable")
-        ):
-            return msg["executable"]
-    sys.exit("could not find the pca benchmark executable in cargo's output")
 
 
 def rust_times(exe: str, shape: str, repeats: int) -> tuple[str, list[float]]:
@@ -81,7 +52,7 @@ def main() -> None:
     parser.add_argument("--shapes", default=",".join(SHAPES))
     args = parser.parse_args()
 
-    exe = bench_executable()
+    exe = bench_executable("pca")
     subprocess.run([exe], env=dict(RUST_ENV, RIDGELINE_PCA_DATA=DATA), check=True)
 
     import numpy as np

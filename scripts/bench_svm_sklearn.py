@@ -19,21 +19,14 @@ the ratio of the medians over all rounds (and of the minima).
 """
 
 import argparse
-import json
 import os
 import statistics
 import subprocess
-import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-DIR = os.path.join(ROOT, "target", "bench-data", "svm")
+from bench_common import ROOT, RUST_ENV, bench_executable  # sets the one-thread env
 
-RUST_ENV = dict(os.environ)
-os.environ["OPENBLAS_NUM_THREADS"] = "1"
-os.environ["OMP_NUM_THREADS"] = "1"
-os.environ.pop("OPENBLAS_CORETYPE", None)
-os.environ.pop("OPENBLAS_L2_SIZE", None)
+DIR = os.path.join(ROOT, "target", "bench-data", "svm")
 
 # (case, C, fits per round on each side)
 CASES = [
@@ -45,28 +38,6 @@ CASES = [
     ("wine_c10", 10.0, 3),
     ("wine_c200", 200.0, 1),
 ]
-
-
-def bench_executable() -> str:
-    """Build `benches/svm.rs` (release) and return its executable."""
-    out = subprocess.run(
-        ["cargo", "bench", "--bench", "svm", "--no-run", "--message-format=json"],
-        cwd=ROOT,
-        env=RUST_ENV,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    for line in out.splitlines():
-        msg = json.loads(line)
-        if (
-            msg.get("reason") == "compiler-artifact"
-            and msg["target"]["name"] == "svm"
-            and "bench" in msg["target"]["kind"]
-            and msg.get("executable")
-        ):
-            return msg["executable"]
-    sys.exit("could not find the svm benchmark executable in cargo's output")
 
 
 def rust_times(exe: str, case: str, repeats: int) -> tuple[list[float], str]:
@@ -105,7 +76,7 @@ def main() -> None:
     args = parser.parse_args()
     wanted = args.cases.split(",")
 
-    exe = bench_executable()
+    exe = bench_executable("svm")
     subprocess.run([exe], env=dict(RUST_ENV, RIDGELINE_SVM_CSV_DIR=DIR), check=True)
 
     import numpy as np
