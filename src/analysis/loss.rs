@@ -450,6 +450,10 @@ struct LogisticProblem<'a> {
     /// search that cannot satisfy a tolerance below f64's reach would otherwise never end.
     evaluations: std::cell::Cell<u64>,
     max_evaluations: u64,
+    /// The scores X·w (binary: y∘z; multinomial: log softmax) at the last parameters they were
+    /// computed for: the line search asks for the objective and then the gradient at the same
+    /// point, and this product (and its exponentials) is most of the work of each.
+    scores: std::cell::RefCell<Option<(Array1<f64>, Array2<f64>)>>,
 }
 
 /// Why an L-BFGS run stopped before converging, short of a cancel: it is answered with the
@@ -484,11 +488,35 @@ impl LogisticProblem<'_> {
     }
 
     /// Binary: (y∘z, w) with z = X·w + b, computed as linfa does (X times a p × 1 matrix).
+    /// `compute(param)` (an `n × m` matrix), or its copy from the last call at the same
+    /// parameters: the same numbers, computed once.
+    fn scores_at(&self, param: &Array1<f64>, compute: impl FnOnce() -> Array2<f64>) -> Array2<f64> {
+        let mut cache = self.scores.borrow_mut();
+        if let Some((at, scores)) = cache.as_ref()
+            && at == param
+        {
+            return scores.clone();
+        }
+        let scores = compute();
+        *cache = Some((param.clone(), scores.clone()));
+        scores
+    }
+
     fn binary_yz<'b>(
         &self,
         param: &'b Array1<f64>,
         y: &Array1<f64>,
     ) -> (Array1<f64>, ArrayView1<'b, f64>) {
+        let p = self.p();
+        let w = param.slice(s![..p]);
+        let yz = self.scores_at(param, || {
+            self.binary_yz_uncached(param, y).insert_axis(Axis(1))
+        });
+        let n = yz.nrows();
+        (yz.into_shape_with_order(n).expect("n × 1"), w)
+    }
+
+    fn binary_yz_uncached(&self, param: &Array1<f64>, y: &Array1<f64>) -> Array1<f64> {
         let p = self.p();
         let w = param.slice(s![..p]);
         let z = self
@@ -497,7 +525,7 @@ impl LogisticProblem<'_> {
             + param[p];
         let n = z.len();
         let z = z.into_shape_with_order(n).expect("n × 1");
-        (z * y, w)
+        z * y
     }
 
     /// Multinomial: log softmax(H) with linfa's log-sum-exp (one max over all of H, sums
@@ -509,12 +537,14 @@ impl LogisticProblem<'_> {
             .into_shape_with_order((p + 1, k))
             .expect("parameter length is (p+1)·k");
         let w = wb.slice(s![..p, ..]);
-        let h = self.x.dot(&w) + wb.row(p);
-        let max = h.iter().copied().reduce(f64::max).unwrap_or(0.0);
-        let lse = h
-            .fold_axis(Axis(1), 0.0, |acc, &e| acc + (e - max).exp())
-            .mapv_into(|e| e.max(1e-15).ln() + max);
-        let log_prob = &h - &lse.insert_axis(Axis(1));
+        let log_prob = self.scores_at(param, || {
+            let h = self.x.dot(&w) + wb.row(p);
+            let max = h.iter().copied().reduce(f64::max).unwrap_or(0.0);
+            let lse = h
+                .fold_axis(Axis(1), 0.0, |acc, &e| acc + (e - max).exp())
+                .mapv_into(|e| e.max(1e-15).ln() + max);
+            &h - &lse.insert_axis(Axis(1))
+        });
         (log_prob, w.to_owned())
     }
 }
@@ -741,6 +771,7 @@ fn logistic_curve(
         // About 20 line-search evaluations per iteration at the most (More-Thuente needs a
         // handful when all is well).
         max_evaluations: 20 * max_iter + 100,
+        scores: std::cell::RefCell::new(None),
     };
     let solver = LBFGS::new(MoreThuenteLineSearch::new(), 10)
         .with_tolerance_grad(lp.tol)
