@@ -1157,18 +1157,15 @@ fn path_out(args: &PathArgs, out: &mut dyn std::io::Write) -> Result<(), CliErro
         Vec::new()
     } else {
         let limit = crate::error::Num(args.time_limit.as_secs_f64());
+        // A partial path has the whole grid in `alphas` and the first k α's results.
+        let done = format!("{} of {} α on the path", r.coefs.len(), r.alphas.len());
         vec![match &r.cv {
             Some(cv) => format!(
-                "the time limit ({limit} s) was reached: {} α on the path, {} of {} \
-                 cross-validation folds done (the CV error is over those)",
-                r.alphas.len(),
-                cv.folds_done,
-                cv.n_folds
+                "the time limit ({limit} s) was reached: {done}, {} of {} cross-validation \
+                 folds done (the CV error is over those)",
+                cv.folds_done, cv.n_folds
             ),
-            None => format!(
-                "the time limit ({limit} s) was reached: the path stops after {} α",
-                r.alphas.len()
-            ),
+            None => format!("the time limit ({limit} s) was reached: {done}"),
         }]
     };
     if !complete && matches!(args.format, FormatArg::Csv) {
@@ -1222,7 +1219,13 @@ fn path_out(args: &PathArgs, out: &mut dyn std::io::Write) -> Result<(), CliErro
                 header.extend(["cv_mean", "cv_lo", "cv_hi"].map(String::from));
             }
             w.write_record(&header)?;
-            for (i, alpha) in r.alphas.iter().enumerate() {
+            // Only the α computed (all of them unless the time limit stopped the path).
+            for (i, alpha) in r
+                .alphas
+                .iter()
+                .enumerate()
+                .take(r.coefs.len().min(r.n_nonzero.len()))
+            {
                 let mut row = vec![alpha.to_string(), r.n_nonzero[i].to_string()];
                 row.extend(r.coefs[i].iter().map(|c| c.to_string()));
                 if let Some(cv) = &r.cv {

@@ -984,9 +984,46 @@ fn path_stops_at_its_time_limit_with_what_it_has_and_says_so() {
             note.starts_with("the time limit (0.001 s) was reached"),
             "{note}"
         );
-        let n = v["alphas"].as_array().unwrap().len();
-        assert!(n >= 1);
-        assert_eq!(v["coefs"].as_array().unwrap().len(), n);
+        // The whole grid, and the results of the α computed before the limit.
+        let grid = v["alphas"].as_array().unwrap().len();
+        let done = v["coefs"].as_array().unwrap().len();
+        assert!(done >= 1 && done <= grid, "{done} of {grid}");
+        assert_eq!(v["n_nonzero"].as_array().unwrap().len(), done);
+        assert!(
+            note.contains(&format!("{done} of {grid} α on the path")),
+            "{note}"
+        );
+    }
+    // The table of a stopped path has a row per α computed (it once indexed past them).
+    let csv = ridgeline(&[
+        "path",
+        "--dataset",
+        "winequality",
+        "--model",
+        "logistic",
+        "--cv",
+        "10",
+        "--time-limit",
+        "0.001",
+        "--format",
+        "csv",
+    ]);
+    let err = String::from_utf8_lossy(&csv.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    match csv.status.code() {
+        Some(0) => {
+            assert!(
+                err.starts_with("warning: the time limit (0.001 s) was reached"),
+                "{err}"
+            );
+            let text = String::from_utf8_lossy(&csv.stdout);
+            assert!(
+                text.lines().count() >= 2,
+                "a header and at least one α: {text}"
+            );
+        }
+        Some(2) => assert_one_line_error(&csv, "before the first α"),
+        other => panic!("exit {other:?}: {err}"),
     }
 }
 
