@@ -131,22 +131,7 @@ impl LogisticModel {
     /// The most probable class of each row (the first on ties; class 1 at exactly 0.5 for
     /// binary, as linfa's threshold `>= 0.5`).
     pub fn predict(&self, x: ArrayView2<f64>) -> Vec<usize> {
-        let z = self.decision_function(x);
-        if self.n_classes == 2 {
-            return z.column(0).iter().map(|&v| usize::from(v >= 0.0)).collect();
-        }
-        z.rows()
-            .into_iter()
-            .map(|row| {
-                let mut best = 0;
-                for (c, &v) in row.iter().enumerate() {
-                    if v > row[best] {
-                        best = c;
-                    }
-                }
-                best
-            })
-            .collect()
+        super::classes_from_scores(self.decision_function(x).view())
     }
 
     /// Coefficients: 1 × p for binary (of class 1's logit), k × p for multinomial.

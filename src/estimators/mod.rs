@@ -42,6 +42,31 @@ use serde::{Deserialize, Serialize};
 
 use crate::progress::Progress;
 
+/// The class each row of `scores` picks: one column (binary: class 1 when the score is
+/// ≥ 0, as linfa's threshold p ≥ ½), else the first largest score.
+pub fn classes_from_scores(scores: ArrayView2<f64>) -> Vec<usize> {
+    if scores.ncols() == 1 {
+        return scores
+            .column(0)
+            .iter()
+            .map(|&v| usize::from(v >= 0.0))
+            .collect();
+    }
+    scores
+        .rows()
+        .into_iter()
+        .map(|row| {
+            let mut best = 0;
+            for (c, &v) in row.iter().enumerate() {
+                if v > row[best] {
+                    best = c;
+                }
+            }
+            best
+        })
+        .collect()
+}
+
 /// The estimator families.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ModelKind {

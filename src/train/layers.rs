@@ -374,21 +374,7 @@ impl Head {
 
     /// Predicted classes from scores (one score: class 1 when s ≥ 0; else the first largest).
     pub fn classes(&self, s: &Array2<f64>) -> Vec<usize> {
-        if s.ncols() == 1 {
-            return s.column(0).iter().map(|&v| usize::from(v >= 0.0)).collect();
-        }
-        s.rows()
-            .into_iter()
-            .map(|row| {
-                let mut best = 0;
-                for (c, &v) in row.iter().enumerate() {
-                    if v > row[best] {
-                        best = c;
-                    }
-                }
-                best
-            })
-            .collect()
+        crate::estimators::classes_from_scores(s.view())
     }
 }
 

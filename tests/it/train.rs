@@ -26,28 +26,7 @@ struct Data {
 
 fn data(kind: Generator, n: usize, seed: u64) -> Data {
     let g = generate(kind, n, kind.default_noise(), seed);
-    let y: Vec<usize> = g.y.iter().map(|&v| v as usize).collect();
-    let k = y.iter().max().unwrap() + 1;
-    let target = Target::Classes {
-        y: y.clone(),
-        names: (0..k).map(|c| c.to_string()).collect(),
-    };
-    let sp = split(
-        &target,
-        &PrepSettings {
-            test_fraction: 0.2,
-            seed,
-            stratify: true,
-            standardize: true,
-        },
-    );
-    Data {
-        x_train: g.x.select(Axis(0), &sp.train),
-        y_train: sp.train.iter().map(|&i| y[i]).collect(),
-        x_test: g.x.select(Axis(0), &sp.test),
-        y_test: sp.test.iter().map(|&i| y[i]).collect(),
-        k,
-    }
+    Data::from_generated(g.x, &g.y, seed)
 }
 
 fn trainer(p: &TrainParams, d: &Data) -> Trainer {
