@@ -79,7 +79,7 @@ fn bench(c: &mut Criterion) {
         train: (0..500).collect(),
         test: (500..625).collect(),
     };
-    let input = ridgeline::analysis::training::train_input(
+    let input = ridgeline::train::frames::train_input(
         &ds,
         &split,
         ridgeline::analysis::live::FitOn::ShownPair,
@@ -87,7 +87,7 @@ fn bench(c: &mut Criterion) {
     )
     .expect("valid data");
     c.bench_function("train_view_frame_500", |b| {
-        b.iter(|| black_box(ridgeline::analysis::training::frame(&t, &input, None)))
+        b.iter(|| black_box(ridgeline::train::frames::frame(&t, &input, None)))
     });
 }
 

@@ -15,26 +15,21 @@
 //! and when there are too many every other one is dropped and the stride doubles. The last
 //! iteration is always kept. `emit` is called with the curve so far each time a point is added.
 
-use argmin::core::observers::{Observe, ObserverMode};
-use argmin::core::{
-    CostFunction, Error as ArgminError, Executor, Gradient, IterState, KV, State, TerminationReason,
-};
-use argmin::solver::linesearch::MoreThuenteLineSearch;
-use argmin::solver::quasinewton::LBFGS;
-use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis, ShapeBuilder, s};
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis};
 use serde::Serialize;
 
-use crate::estimators::elastic_net::{self, ElasticNetModel, ElasticNetParams};
+use crate::estimators::elastic_net::{self, ElasticNetParams};
 use crate::estimators::logistic::{self, LogisticParams};
+use crate::estimators::logistic_lbfgs::{self, LbfgsStep, split_params};
 use crate::estimators::svm::{self, SmoObserver, SmoStep};
 use crate::estimators::{Error, Fitted, ModelKind, ModelSpec, TargetView};
-use crate::progress::{Cancelled, Progress};
+use crate::progress::Progress;
 
 /// Curves are thinned to keep at most this many points (plus the last one).
 pub const MAX_POINTS: usize = 400;
 
 /// Absolute cap on L-BFGS iterations and coordinate-descent sweeps, whatever `max_iter` says.
-pub const ITERATION_CAP: u64 = 100_000;
+pub use crate::estimators::ITERATION_CAP;
 
 /// A loss curve, partial (`done == false`) while the solver runs.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -319,346 +314,6 @@ fn svm_curve(
 // ---------------------------------------------------------------------------------------------
 // Logistic regression
 
-/// `ln σ(z)` without overflow (linfa-logistic's `log_logistic`).
-fn log_logistic(z: f64) -> f64 {
-    if z > 0.0 {
-        -(1.0 + (-z).exp()).ln()
-    } else {
-        z - (1.0 + z.exp()).ln()
-    }
-}
-
-fn logistic_fn(z: f64) -> f64 {
-    1.0 / (1.0 + (-z).exp())
-}
-
-/// The target as linfa-logistic encodes it.
-enum LogTarget {
-    /// ±1 per row (+1 = class 1).
-    Binary(Array1<f64>),
-    /// One-hot, n × k.
-    Multi(Array2<f64>),
-}
-
-/// The L-BFGS parameter vector, with linfa-logistic 0.8.1's arithmetic (its `ArgminParam`):
-/// dot products are plain left-to-right sums, so the optimisation path is linfa's to the last
-/// bit rather than merely close (argmin-math's own ndarray impls sum in another order).
-/// Binary: (w₁…w_p, b); multinomial: the (p+1) × k matrix [W; b] flattened row-major, which
-/// visits the elements in the order linfa's 2-D parameter does.
-#[derive(Clone, Debug, Default, PartialEq)]
-struct Flat(Array1<f64>);
-
-mod flat_ops {
-    use super::Flat;
-    use argmin_math::{
-        ArgminAdd, ArgminDot, ArgminL1Norm, ArgminL2Norm, ArgminMinMax, ArgminMul, ArgminSignum,
-        ArgminSub, ArgminZeroLike,
-    };
-    use ndarray::{Array1, Zip};
-
-    fn elem_dot(a: &Array1<f64>, b: &Array1<f64>) -> f64 {
-        Zip::from(a).and(b).fold(0.0, |acc, &u, &v| acc + u * v)
-    }
-
-    impl ArgminSub<f64, Flat> for Flat {
-        fn sub(&self, other: &f64) -> Flat {
-            Flat(&self.0 - *other)
-        }
-    }
-    impl ArgminSub<Flat, Flat> for Flat {
-        fn sub(&self, other: &Flat) -> Flat {
-            Flat(&self.0 - &other.0)
-        }
-    }
-    impl ArgminAdd<f64, Flat> for Flat {
-        fn add(&self, other: &f64) -> Flat {
-            Flat(&self.0 + *other)
-        }
-    }
-    impl ArgminAdd<Flat, Flat> for Flat {
-        fn add(&self, other: &Flat) -> Flat {
-            Flat(&self.0 + &other.0)
-        }
-    }
-    impl ArgminDot<Flat, f64> for Flat {
-        fn dot(&self, other: &Flat) -> f64 {
-            elem_dot(&self.0, &other.0)
-        }
-    }
-    impl ArgminL1Norm<f64> for Flat {
-        /// Only used by OWL-QN (an L1 penalty), never here.
-        fn l1_norm(&self) -> f64 {
-            self.0.iter().map(|v| v.abs()).sum()
-        }
-    }
-    impl ArgminL2Norm<f64> for Flat {
-        fn l2_norm(&self) -> f64 {
-            elem_dot(&self.0, &self.0).sqrt()
-        }
-    }
-    impl ArgminMul<f64, Flat> for Flat {
-        fn mul(&self, other: &f64) -> Flat {
-            Flat(&self.0 * *other)
-        }
-    }
-    impl ArgminMul<Flat, Flat> for Flat {
-        fn mul(&self, other: &Flat) -> Flat {
-            Flat(&self.0 * &other.0)
-        }
-    }
-    impl ArgminMul<Flat, Flat> for f64 {
-        fn mul(&self, other: &Flat) -> Flat {
-            Flat(&other.0 * *self)
-        }
-    }
-    impl ArgminSignum for Flat {
-        /// Only used by OWL-QN, never here.
-        fn signum(self) -> Flat {
-            Flat(self.0.mapv(f64::signum))
-        }
-    }
-    impl ArgminZeroLike for Flat {
-        fn zero_like(&self) -> Flat {
-            Flat(Array1::zeros(self.0.len()))
-        }
-    }
-    impl ArgminMinMax for Flat {
-        fn min(x: &Self, y: &Self) -> Flat {
-            Flat(
-                Zip::from(&x.0)
-                    .and(&y.0)
-                    .map_collect(|&a, &b| if a < b { a } else { b }),
-            )
-        }
-        fn max(x: &Self, y: &Self) -> Flat {
-            Flat(
-                Zip::from(&x.0)
-                    .and(&y.0)
-                    .map_collect(|&a, &b| if a > b { a } else { b }),
-            )
-        }
-    }
-}
-
-/// linfa-logistic 0.8.1's objective and gradient, computed the way it computes them.
-struct LogisticProblem<'a> {
-    x: ArrayView2<'a, f64>,
-    target: LogTarget,
-    alpha: f64,
-    progress: &'a Progress,
-    /// Evaluations of the objective or its gradient so far, and the most allowed: a line
-    /// search that cannot satisfy a tolerance below f64's reach would otherwise never end.
-    evaluations: std::cell::Cell<u64>,
-    max_evaluations: u64,
-    /// The scores X·w (binary: y∘z; multinomial: log softmax) at the last parameters they were
-    /// computed for: the line search asks for the objective and then the gradient at the same
-    /// point, and this product (and its exponentials) is most of the work of each.
-    scores: std::cell::RefCell<Option<(Array1<f64>, Array2<f64>)>>,
-}
-
-/// Why an L-BFGS run stopped before converging, short of a cancel: it is answered with the
-/// last iterate, marked unconverged.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
-enum StoppedEarly {
-    #[error("the time limit was reached")]
-    OutOfTime,
-    #[error("the evaluation budget was spent")]
-    Budget,
-}
-
-impl LogisticProblem<'_> {
-    /// Cancel, time limit and budget, checked before each evaluation.
-    fn may_evaluate(&self) -> Result<(), ArgminError> {
-        self.progress.check()?;
-        if self.progress.out_of_time() {
-            return Err(StoppedEarly::OutOfTime.into());
-        }
-        let n = self.evaluations.get() + 1;
-        self.evaluations.set(n);
-        if n > self.max_evaluations {
-            return Err(StoppedEarly::Budget.into());
-        }
-        Ok(())
-    }
-}
-
-impl LogisticProblem<'_> {
-    fn p(&self) -> usize {
-        self.x.ncols()
-    }
-
-    /// Binary: (y∘z, w) with z = X·w + b, computed as linfa does (X times a p × 1 matrix).
-    /// `compute(param)` (an `n × m` matrix), or its copy from the last call at the same
-    /// parameters: the same numbers, computed once.
-    fn scores_at(&self, param: &Array1<f64>, compute: impl FnOnce() -> Array2<f64>) -> Array2<f64> {
-        let mut cache = self.scores.borrow_mut();
-        if let Some((at, scores)) = cache.as_ref()
-            && at == param
-        {
-            return scores.clone();
-        }
-        let scores = compute();
-        *cache = Some((param.clone(), scores.clone()));
-        scores
-    }
-
-    fn binary_yz<'b>(
-        &self,
-        param: &'b Array1<f64>,
-        y: &Array1<f64>,
-    ) -> (Array1<f64>, ArrayView1<'b, f64>) {
-        let p = self.p();
-        let w = param.slice(s![..p]);
-        let yz = self.scores_at(param, || {
-            self.binary_yz_uncached(param, y).insert_axis(Axis(1))
-        });
-        let n = yz.nrows();
-        (yz.into_shape_with_order(n).expect("n × 1"), w)
-    }
-
-    fn binary_yz_uncached(&self, param: &Array1<f64>, y: &Array1<f64>) -> Array1<f64> {
-        let p = self.p();
-        let w = param.slice(s![..p]);
-        let z = self
-            .x
-            .dot(&w.into_shape_with_order((p, 1)).expect("a column"))
-            + param[p];
-        let n = z.len();
-        let z = z.into_shape_with_order(n).expect("n × 1");
-        z * y
-    }
-
-    /// Multinomial: log softmax(H) with linfa's log-sum-exp (one max over all of H, sums
-    /// clamped at 1e-15), and W without the intercept row.
-    fn multi_log_prob(&self, param: &Array1<f64>, k: usize) -> (Array2<f64>, Array2<f64>) {
-        let p = self.p();
-        let wb = param
-            .view()
-            .into_shape_with_order((p + 1, k))
-            .expect("parameter length is (p+1)·k");
-        let w = wb.slice(s![..p, ..]);
-        let log_prob = self.scores_at(param, || {
-            let h = self.x.dot(&w) + wb.row(p);
-            let max = h.iter().copied().reduce(f64::max).unwrap_or(0.0);
-            let lse = h
-                .fold_axis(Axis(1), 0.0, |acc, &e| acc + (e - max).exp())
-                .mapv_into(|e| e.max(1e-15).ln() + max);
-            &h - &lse.insert_axis(Axis(1))
-        });
-        (log_prob, w.to_owned())
-    }
-}
-
-fn elem_sum_product<'a>(
-    a: impl IntoIterator<Item = &'a f64>,
-    b: impl IntoIterator<Item = &'a f64>,
-) -> f64 {
-    a.into_iter().zip(b).fold(0.0, |acc, (u, v)| acc + u * v)
-}
-
-impl CostFunction for LogisticProblem<'_> {
-    type Param = Flat;
-    type Output = f64;
-
-    fn cost(&self, param: &Flat) -> Result<f64, ArgminError> {
-        self.may_evaluate()?;
-        match &self.target {
-            LogTarget::Binary(y) => {
-                let (mut yz, w) = self.binary_yz(&param.0, y);
-                yz.mapv_inplace(log_logistic);
-                Ok(-yz.sum() + 0.5 * self.alpha * w.dot(&w))
-            }
-            LogTarget::Multi(y) => {
-                let (log_prob, w) = self.multi_log_prob(&param.0, y.ncols());
-                Ok(-elem_sum_product(&log_prob, y) + 0.5 * self.alpha * elem_sum_product(&w, &w))
-            }
-        }
-    }
-}
-
-impl Gradient for LogisticProblem<'_> {
-    type Param = Flat;
-    type Gradient = Flat;
-
-    fn gradient(&self, param: &Flat) -> Result<Flat, ArgminError> {
-        self.may_evaluate()?;
-        let p = self.p();
-        match &self.target {
-            LogTarget::Binary(y) => {
-                let (mut yz, w) = self.binary_yz(&param.0, y);
-                yz.mapv_inplace(logistic_fn);
-                yz -= 1.0;
-                yz *= y;
-                let mut grad = Array1::zeros(p + 1);
-                grad.slice_mut(s![..p])
-                    .assign(&(self.x.t().dot(&yz) + (&w * self.alpha)));
-                grad[p] = yz.sum();
-                Ok(Flat(grad))
-            }
-            LogTarget::Multi(y) => {
-                let k = y.ncols();
-                let (log_prob, w) = self.multi_log_prob(&param.0, k);
-                let diff = log_prob.mapv_into(f64::exp) - y;
-                let mut grad = Array2::zeros((p + 1, k));
-                grad.slice_mut(s![..p, ..])
-                    .assign(&(self.x.t().dot(&diff) + (&w * self.alpha)));
-                grad.row_mut(p).assign(&diff.sum_axis(Axis(0)));
-                Ok(Flat(Array1::from_iter(grad.iter().copied())))
-            }
-        }
-    }
-}
-
-type LbfgsState = IterState<Flat, Flat, (), (), (), f64>;
-
-/// One L-BFGS iteration as the observer sees it: after `k` iterations (0 = the start).
-struct LbfgsStep {
-    k: usize,
-    cost: f64,
-    param: Array1<f64>,
-}
-
-/// Sends every state to the thread that draws the curve (argmin wants `'static` observers).
-struct ChannelObserver(crossbeam_channel::Sender<LbfgsStep>);
-
-impl ChannelObserver {
-    fn send(&self, k: usize, state: &LbfgsState) {
-        if let Some(param) = state.get_param() {
-            // The receiver only goes away once the run is over.
-            let _ = self.0.send(LbfgsStep {
-                k,
-                cost: state.get_cost(),
-                param: param.0.clone(),
-            });
-        }
-    }
-}
-
-impl Observe<LbfgsState> for ChannelObserver {
-    fn observe_init(&mut self, _: &str, state: &LbfgsState, _: &KV) -> Result<(), ArgminError> {
-        self.send(0, state);
-        Ok(())
-    }
-
-    fn observe_iter(&mut self, state: &LbfgsState, _: &KV) -> Result<(), ArgminError> {
-        // The executor counts iterations from 0 and increments after observing.
-        self.send(state.get_iter() as usize + 1, state);
-        Ok(())
-    }
-}
-
-/// (coef k' × p, intercept k') from the flat parameters, k' = 1 for binary.
-fn split_params(param: &Array1<f64>, p: usize, n_classes: usize) -> (Array2<f64>, Array1<f64>) {
-    if n_classes == 2 {
-        let w = param.slice(s![..p]).to_owned().insert_axis(Axis(0));
-        (w, Array1::from_elem(1, param[p]))
-    } else {
-        let wb = Array2::from_shape_vec((p + 1, n_classes), param.to_vec())
-            .expect("parameter length is (p+1)·k");
-        (wb.slice(s![..p, ..]).t().to_owned(), wb.row(p).to_owned())
-    }
-}
-
 /// Mean log-loss of (coef, intercept) on (x, y); labels outside 0..k count as probability
 /// 1e-15, as [`logistic::LogisticModel::objective`].
 fn mean_log_loss(
@@ -675,8 +330,8 @@ fn mean_log_loss(
             .iter()
             .zip(y)
             .map(|(&zi, &yi)| match yi {
-                1 => -log_logistic(zi),
-                0 => -log_logistic(-zi),
+                1 => -logistic_lbfgs::log_logistic(zi),
+                0 => -logistic_lbfgs::log_logistic(-zi),
                 _ => -floor,
             })
             .sum()
@@ -697,25 +352,6 @@ fn mean_log_loss(
     total / y.len().max(1) as f64
 }
 
-/// Fit logistic regression with the L-BFGS of [`logistic_curve`] (linfa-logistic 0.8.1's
-/// objective, layout and stopping rule on argmin's solver, so the same optimisation path),
-/// without keeping its curve. Unlike linfa's own fit, it stops within one evaluation of the
-/// objective when `progress` is cancelled. [`logistic::fit_logistic`] fits through this.
-pub(crate) fn fit_logistic_lbfgs(
-    lp: &LogisticParams,
-    x: ArrayView2<f64>,
-    y: ArrayView1<usize>,
-    n_classes: usize,
-    progress: &Progress,
-) -> Result<logistic::LogisticModel, Error> {
-    match logistic_curve(lp, x, y, n_classes, None, progress, &mut |_| {})? {
-        (_, Fitted::Logistic(m)) => Ok(m),
-        _ => Err(Error::Solver(
-            "the L-BFGS fit returned another model".into(),
-        )),
-    }
-}
-
 fn logistic_curve(
     lp: &LogisticParams,
     x: ArrayView2<f64>,
@@ -728,22 +364,10 @@ fn logistic_curve(
     logistic::check_logistic_inputs(lp, x, y, n_classes)?;
     let p = x.ncols();
     let max_iter = lp.max_iter.min(ITERATION_CAP);
-    let (target, init, objective_name) = if n_classes == 2 {
-        (
-            LogTarget::Binary(y.mapv(|c| if c == 1 { 1.0 } else { -1.0 })),
-            Flat(Array1::zeros(p + 1)),
-            "Σ ln(1 + exp(−s·(x·w + b))) + α/2‖w‖²",
-        )
+    let objective_name = if n_classes == 2 {
+        "Σ ln(1 + exp(−s·(x·w + b))) + α/2‖w‖²"
     } else {
-        let mut onehot = Array2::zeros((y.len(), n_classes));
-        for (i, &c) in y.iter().enumerate() {
-            onehot[[i, c]] = 1.0;
-        }
-        (
-            LogTarget::Multi(onehot),
-            Flat(Array1::zeros((p + 1) * n_classes)),
-            "−Σ ln softmax(x·W + b)[y] + α/2‖W‖²",
-        )
+        "−Σ ln softmax(x·W + b)[y] + α/2‖W‖²"
     };
     let capped = if max_iter < lp.max_iter {
         format!(" (capped at {ITERATION_CAP} iterations)")
@@ -761,169 +385,30 @@ fn logistic_curve(
         curve.held_out_name = Some("mean log-loss on the test rows".into());
     }
     let mut rec = Recorder::new(curve);
-
-    let problem = LogisticProblem {
-        x: x.reborrow(),
-        target,
-        alpha: lp.alpha,
-        progress,
-        evaluations: std::cell::Cell::new(0),
-        // About 20 line-search evaluations per iteration at the most (More-Thuente needs a
-        // handful when all is well).
-        max_evaluations: 20 * max_iter + 100,
-        scores: std::cell::RefCell::new(None),
-    };
-    let solver = LBFGS::new(MoreThuenteLineSearch::new(), 10)
-        .with_tolerance_grad(lp.tol)
-        .map_err(|e| Error::Param(e.to_string()))?;
-    progress.set_total(max_iter);
-    progress.set(0);
-    let (tx, rx) = crossbeam_channel::unbounded::<LbfgsStep>();
-    let outcome = std::thread::scope(|scope| {
-        let runner = scope.spawn(move || {
-            let result = Executor::new(problem, solver)
-                .configure(|state| state.param(init).max_iters(max_iter))
-                .add_observer(ChannelObserver(tx), ObserverMode::Always)
-                .run()?;
-            let state = result.state();
-            let converged = matches!(
-                state.get_termination_reason(),
-                Some(TerminationReason::SolverConverged)
-            );
-            // linfa keeps the best parameters seen.
-            let best = state
-                .get_best_param()
-                .or(state.get_param())
-                .map(|f| f.0.clone())
-                .ok_or_else(|| ArgminError::msg("L-BFGS returned no parameters"))?;
-            Ok::<_, ArgminError>((best, converged))
-        });
-        let mut last: Option<LbfgsStep> = None;
-        for step in &rx {
-            if progress.is_cancelled() {
-                break; // the solver stops at its next evaluation
-            }
-            progress.set(step.k as u64);
-            if rec.wants(step.k) {
-                let held = test.map(|(xt, yt)| {
-                    let (c, b) = split_params(&step.param, p, n_classes);
-                    mean_log_loss(&c, &b, n_classes, xt, yt)
-                });
-                rec.push(step.k, step.cost, held, None);
-                emit(&rec.curve);
-            }
-            last = Some(step);
-        }
-        let joined = runner
-            .join()
-            .map_err(|_| ArgminError::msg("the L-BFGS thread panicked"));
-        (joined.and_then(|r| r), last)
-    });
-    progress.check()?;
-    let (result, last) = outcome;
-    // Out of time or of evaluations: the last iterate, unconverged (as an SVM that hits its
-    // limit), when there is one.
-    let result = match result {
-        Err(e) if e.downcast_ref::<StoppedEarly>().is_some() => match &last {
-            Some(step) => Ok((step.param.clone(), false)),
-            None => Err(e),
-        },
-        other => other,
-    };
-    let (best, converged) = result.map_err(|e| {
-        if let Some(stop) = e.downcast_ref::<StoppedEarly>() {
-            Error::Solver(format!("L-BFGS stopped before its first iteration: {stop}"))
-        } else if e.downcast_ref::<Cancelled>().is_some() {
-            Error::Cancelled
-        } else {
-            let msg = e.to_string();
-            if msg.contains("descent direction") {
-                Error::Solver(format!(
-                    "L-BFGS line search failed ({msg}); try a larger alpha (smaller C), \
-                     standardised features or fewer iterations"
-                ))
-            } else {
-                Error::Solver(msg)
-            }
-        }
-    })?;
-    if let Some(step) = last
-        && !rec.has_last(step.k)
-    {
-        let held = test.map(|(xt, yt)| {
+    let held_out = |step: &LbfgsStep| {
+        test.map(|(xt, yt)| {
             let (c, b) = split_params(&step.param, p, n_classes);
             mean_log_loss(&c, &b, n_classes, xt, yt)
-        });
-        rec.push(step.k, step.cost, held, None);
+        })
+    };
+    let run = logistic_lbfgs::minimise(lp, x, y, n_classes, max_iter, progress, &mut |step| {
+        if rec.wants(step.k) {
+            rec.push(step.k, step.cost, held_out(step), None);
+            emit(&rec.curve);
+        }
+    })?;
+    if let Some(step) = &run.last
+        && !rec.has_last(step.k)
+    {
+        rec.push(step.k, step.cost, held_out(step), None);
     }
-    let (coef, intercept) = split_params(&best, p, n_classes);
-    if coef.iter().chain(intercept.iter()).any(|v| !v.is_finite()) {
-        return Err(Error::Solver(
-            "L-BFGS diverged (non-finite coefficients); try a larger alpha (smaller C) or \
-             standardised features"
-                .into(),
-        ));
-    }
-    let model = logistic::model_from_parts(lp, coef, intercept, n_classes, x, y);
-    progress.set(max_iter);
-    let curve = rec.finish(converged);
+    let curve = rec.finish(run.converged);
     emit(&curve);
-    Ok((curve, Fitted::Logistic(model)))
+    Ok((curve, Fitted::Logistic(run.model)))
 }
 
 // ---------------------------------------------------------------------------------------------
 // Elastic net
-
-/// `|v| <= ε`, approx's `abs_diff_eq!(v, 0.0)` as linfa uses it.
-fn is_zero(v: f64) -> bool {
-    v.abs() <= f64::EPSILON
-}
-
-/// linfa-elasticnet 0.8.1's duality gap (on n × the objective's scale).
-fn duality_gap(
-    x: ArrayView2<f64>,
-    y: ArrayView1<f64>,
-    w: ArrayView1<f64>,
-    r: ArrayView1<f64>,
-    l1_ratio: f64,
-    penalty: f64,
-) -> f64 {
-    let n = x.nrows() as f64;
-    let l1_reg = l1_ratio * penalty * n;
-    let l2_reg = (1.0 - l1_ratio) * penalty * n;
-    let xta = x.t().dot(&r) - &w * l2_reg;
-    let dual_norm_xta = xta.iter().fold(0.0f64, |m, v| m.max(v.abs()));
-    let r_norm2 = r.dot(&r);
-    let w_norm2 = w.dot(&w);
-    let (c, mut gap) = if dual_norm_xta > l1_reg {
-        let c = l1_reg / dual_norm_xta;
-        (c, 0.5 * (r_norm2 + r_norm2 * c * c))
-    } else {
-        (1.0, r_norm2)
-    };
-    let l1_norm: f64 = w.iter().map(|v| v.abs()).sum();
-    gap += l1_reg * l1_norm - c * r.dot(&y) + 0.5 * l2_reg * (1.0 + c * c) * w_norm2;
-    gap
-}
-
-/// Fit the elastic net with the coordinate descent of [`elastic_net_curve`] (linfa-elasticnet
-/// 0.8.1's, step for step), without keeping its curve: unlike linfa's fit it stops at the next
-/// sweep when `progress` is cancelled, and it skips the parameter variances linfa computes
-/// after every fit (a third of its time, and nobody here uses them).
-/// [`elastic_net::fit_elastic_net`] fits through this.
-pub(crate) fn fit_elastic_net_cd(
-    ep: &ElasticNetParams,
-    x: ArrayView2<f64>,
-    y: ArrayView1<f64>,
-    progress: &Progress,
-) -> Result<ElasticNetModel, Error> {
-    match elastic_net_curve(ep, x, y, None, progress, &mut |_| {})? {
-        (_, Fitted::ElasticNet(m)) => Ok(m),
-        _ => Err(Error::Solver(
-            "the coordinate descent returned another model".into(),
-        )),
-    }
-}
 
 fn elastic_net_curve(
     ep: &ElasticNetParams,
@@ -934,8 +419,7 @@ fn elastic_net_curve(
     emit: &mut dyn FnMut(&LossCurve),
 ) -> Result<(LossCurve, Fitted), Error> {
     elastic_net::check_inputs(ep, x, y)?;
-    let (n_rows, n_features) = x.dim();
-    let n = n_rows as f64;
+    let n = x.nrows() as f64;
     let max_steps = u64::from(ep.max_iter).min(ITERATION_CAP) as u32;
     let capped = if u64::from(max_steps) < u64::from(ep.max_iter) {
         format!(" (capped at {ITERATION_CAP} sweeps)")
@@ -959,17 +443,11 @@ fn elastic_net_curve(
     }
     let mut rec = Recorder::new(curve);
 
-    // As fit_elastic_net: centre X and y (linfa's intercept is wrong otherwise), b = ȳ − x̄·w.
+    // The held-out loss needs the intercept of the uncentred problem, b = ȳ − x̄·w.
     let x_mean = x
         .mean_axis(Axis(0))
         .ok_or_else(|| Error::Data("no rows".into()))?;
     let y_mean = y.sum() / n;
-    // Column-major, as fit_elastic_net hands linfa: every coordinate step walks one column.
-    let mut xc = Array2::<f64>::zeros((n_rows, n_features).f());
-    for ((mut dst, src), m) in xc.columns_mut().into_iter().zip(x.columns()).zip(&x_mean) {
-        dst.zip_mut_with(&src, |d, v| *d = v - m);
-    }
-    let yc = y.mapv(|v| v - y_mean);
     let (alpha, rho) = (ep.alpha, ep.l1_ratio);
     let objective = |w: &Array1<f64>, r: &Array1<f64>| {
         let l1: f64 = w.iter().map(|v| v.abs()).sum();
@@ -982,74 +460,14 @@ fn elastic_net_curve(
             res.dot(&res) / (2.0 * yt.len().max(1) as f64)
         })
     };
-
-    let mut w = Array1::<f64>::zeros(n_features);
-    let mut r = yc.clone();
-    rec.push(0, objective(&w, &r), held_out(&w), None);
-    emit(&rec.curve);
-
-    // As fit_elastic_net: a constant y is solved (w = 0) and linfa would never stop on it.
-    if yc.iter().all(|v| *v == 0.0) {
-        let model = ElasticNetModel::from_parts(w, y_mean, 0, 0.0);
-        let curve = rec.finish(true);
-        emit(&curve);
-        return Ok((curve, Fitted::ElasticNet(model)));
-    }
-
-    progress.set_total(u64::from(max_steps));
-    progress.set(0);
-    // linfa-elasticnet's `coordinate_descent`, operation for operation.
-    let norm_cols_x = xc.map_axis(Axis(0), |col| col.dot(&col));
-    let mut gap = 1.0 + ep.tol;
-    let d_w_tol = ep.tol;
-    let tol = ep.tol * yc.dot(&yc);
-    let mut n_steps = 0u32;
-    while n_steps < max_steps {
-        progress.check()?;
-        let mut w_max = 0.0f64;
-        let mut d_w_max = 0.0f64;
-        for j in 0..n_features {
-            if is_zero(norm_cols_x[j]) {
-                continue;
+    let (model, converged) =
+        elastic_net::coordinate_descent(ep, x, y, max_steps, progress, &mut |k, w, r, keep| {
+            if keep || rec.wants(k) {
+                rec.push(k, objective(w, r), held_out(w), None);
+                emit(&rec.curve);
             }
-            let old_w_j = w[j];
-            let x_j = xc.slice(s![.., j]);
-            if !is_zero(old_w_j) {
-                r.scaled_add(old_w_j, &x_j);
-            }
-            let tmp = x_j.dot(&r);
-            w[j] = tmp.signum() * f64::max(tmp.abs() - n * rho * alpha, 0.0)
-                / (norm_cols_x[j] + n * (1.0 - rho) * alpha);
-            if !is_zero(w[j]) {
-                r.scaled_add(-w[j], &x_j);
-            }
-            d_w_max = d_w_max.max((w[j] - old_w_j).abs());
-            w_max = w_max.max(w[j].abs());
-        }
-        n_steps += 1;
-        progress.set(u64::from(n_steps));
-        let k = n_steps as usize;
-        let mut stop = false;
-        if n_steps == max_steps - 1 || is_zero(w_max) || d_w_max / w_max < d_w_tol {
-            gap = duality_gap(xc.view(), yc.view(), w.view(), r.view(), rho, alpha);
-            stop = gap < tol;
-        }
-        if rec.wants(k) || stop || n_steps == max_steps {
-            rec.push(k, objective(&w, &r), held_out(&w), None);
-            emit(&rec.curve);
-        }
-        if stop {
-            break;
-        }
-    }
-    if w.iter().any(|v| !v.is_finite()) {
-        return Err(Error::Solver(
-            "coordinate descent diverged (non-finite coefficients)".into(),
-        ));
-    }
-    let intercept = y_mean - x_mean.dot(&w);
-    let model = ElasticNetModel::from_parts(w, intercept, n_steps as usize, gap / n);
-    let curve = rec.finish(gap < tol);
+        })?;
+    let curve = rec.finish(converged);
     emit(&curve);
     Ok((curve, Fitted::ElasticNet(model)))
 }
@@ -1083,6 +501,8 @@ pub fn loss_curve_of_fit(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::estimators::elastic_net::duality_gap;
+    use crate::estimators::logistic_lbfgs::log_logistic;
 
     fn recorder() -> Recorder {
         Recorder::new(LossCurve::new("step", "f", String::new()))

@@ -13,4 +13,3 @@ pub mod metrics;
 pub mod path;
 pub mod report;
 pub mod svm_path;
-pub mod training;

@@ -3,10 +3,10 @@
 
 use std::path::PathBuf;
 
-use crate::analysis::training::TrainMode;
 use crate::data::Source;
 use crate::data::builtin::Builtin;
 use crate::state::Command;
+use crate::train::frames::TrainMode;
 
 use super::RidgelineApp;
 

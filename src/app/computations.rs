@@ -69,8 +69,7 @@ pub struct Computations {
     /// k-fold cross-validation of the current model, shown under its metrics.
     pub cv: Slot<CurveKey, CvRun, CvRun>,
     /// The Train view's run (see [`super::train`]); keyed by submission.
-    pub train:
-        Slot<u64, crate::analysis::training::TrainFrame, crate::analysis::training::TrainFrame>,
+    pub train: Slot<u64, crate::train::frames::TrainFrame, crate::train::frames::TrainFrame>,
 }
 
 /// What a curve was computed from: the data, the rows and features of the live fit, the

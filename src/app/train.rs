@@ -8,8 +8,8 @@
 use std::sync::Arc;
 
 use crate::analysis::live::FitOn;
-use crate::analysis::training::{TrainFrame, TrainMode, run_training, train_input};
 use crate::state::{Level, Tab};
+use crate::train::frames::{TrainFrame, TrainMode, run_training, train_input};
 use crate::train::{TrainParams, Trainer};
 use crate::worker::{Job, JobError};
 

@@ -20,7 +20,7 @@
 
 use linfa::prelude::*;
 use linfa_elasticnet::ElasticNetParams as LinfaElasticNet;
-use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis, ShapeBuilder};
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis, ShapeBuilder, s};
 use serde::{Deserialize, Serialize};
 
 use super::Error;
@@ -188,9 +188,10 @@ pub fn fit_elastic_net(
 ) -> Result<ElasticNetModel, Error> {
     check_inputs(p, x, y)?;
     // linfa-elasticnet's own fit (`fit_elastic_net_linfa`) cannot be interrupted and computes
-    // parameter variances after every fit: the same coordinate descent, step for step, runs in
-    // analysis::loss (where the Loss view streams it), checking for a cancel every sweep.
-    crate::analysis::loss::fit_elastic_net_cd(p, x, y, progress)
+    // parameter variances after every fit: the same coordinate descent, step for step
+    // (`coordinate_descent`, which the Loss view streams), checks for a cancel every sweep.
+    let max_steps = u64::from(p.max_iter).min(super::ITERATION_CAP) as u32;
+    Ok(coordinate_descent(p, x, y, max_steps, progress, &mut |_, _, _, _| {})?.0)
 }
 
 /// The same fit by linfa-elasticnet itself, with its defects worked around: kept as a
@@ -260,4 +261,133 @@ pub fn fit_elastic_net_linfa(
         n_iter: fitted.n_steps() as usize,
         duality_gap: fitted.duality_gap() / n as f64,
     })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Our coordinate descent
+
+/// `|v| <= ε`, approx's `abs_diff_eq!(v, 0.0)` as linfa uses it.
+fn is_zero(v: f64) -> bool {
+    v.abs() <= f64::EPSILON
+}
+
+/// linfa-elasticnet 0.8.1's duality gap (on n × the objective's scale).
+pub(crate) fn duality_gap(
+    x: ArrayView2<f64>,
+    y: ArrayView1<f64>,
+    w: ArrayView1<f64>,
+    r: ArrayView1<f64>,
+    l1_ratio: f64,
+    penalty: f64,
+) -> f64 {
+    let n = x.nrows() as f64;
+    let l1_reg = l1_ratio * penalty * n;
+    let l2_reg = (1.0 - l1_ratio) * penalty * n;
+    let xta = x.t().dot(&r) - &w * l2_reg;
+    let dual_norm_xta = xta.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+    let r_norm2 = r.dot(&r);
+    let w_norm2 = w.dot(&w);
+    let (c, mut gap) = if dual_norm_xta > l1_reg {
+        let c = l1_reg / dual_norm_xta;
+        (c, 0.5 * (r_norm2 + r_norm2 * c * c))
+    } else {
+        (1.0, r_norm2)
+    };
+    let l1_norm: f64 = w.iter().map(|v| v.abs()).sum();
+    gap += l1_reg * l1_norm - c * r.dot(&y) + 0.5 * l2_reg * (1.0 + c * c) * w_norm2;
+    gap
+}
+
+/// What [`coordinate_descent`] calls after each sweep: `(k, w, r, keep)`.
+pub type OnSweep<'a> = dyn FnMut(usize, &Array1<f64>, &Array1<f64>, bool) + 'a;
+
+/// linfa-elasticnet 0.8.1's cyclic coordinate descent, operation for operation (same sweeps,
+/// same duality-gap test), on centred X (column-major) and y, with `b = ȳ − x̄·w` after. It
+/// checks for a cancel before every sweep (linfa's fit cannot be interrupted) and skips the
+/// parameter variances linfa computes after every fit. `on_sweep(k, w, r, keep)` sees the
+/// coefficients and the centred residual after sweep k (0 = the start); `keep` marks the
+/// start and the last sweep. Returns the model and whether the gap test was met.
+pub fn coordinate_descent(
+    ep: &ElasticNetParams,
+    x: ArrayView2<f64>,
+    y: ArrayView1<f64>,
+    max_steps: u32,
+    progress: &Progress,
+    on_sweep: &mut OnSweep<'_>,
+) -> Result<(ElasticNetModel, bool), Error> {
+    let (n_rows, n_features) = x.dim();
+    let n = n_rows as f64;
+    // As fit_elastic_net: centre X and y (linfa's intercept is wrong otherwise), b = ȳ − x̄·w.
+    let x_mean = x
+        .mean_axis(Axis(0))
+        .ok_or_else(|| Error::Data("no rows".into()))?;
+    let y_mean = y.sum() / n;
+    // Column-major, as fit_elastic_net hands linfa: every coordinate step walks one column.
+    let mut xc = Array2::<f64>::zeros((n_rows, n_features).f());
+    for ((mut dst, src), m) in xc.columns_mut().into_iter().zip(x.columns()).zip(&x_mean) {
+        dst.zip_mut_with(&src, |d, v| *d = v - m);
+    }
+    let yc = y.mapv(|v| v - y_mean);
+    let (alpha, rho) = (ep.alpha, ep.l1_ratio);
+
+    let mut w = Array1::<f64>::zeros(n_features);
+    let mut r = yc.clone();
+    on_sweep(0, &w, &r, true);
+
+    // As fit_elastic_net: a constant y is solved (w = 0) and linfa would never stop on it.
+    if yc.iter().all(|v| *v == 0.0) {
+        return Ok((ElasticNetModel::from_parts(w, y_mean, 0, 0.0), true));
+    }
+
+    progress.set_total(u64::from(max_steps));
+    progress.set(0);
+    // linfa-elasticnet's `coordinate_descent`, operation for operation.
+    let norm_cols_x = xc.map_axis(Axis(0), |col| col.dot(&col));
+    let mut gap = 1.0 + ep.tol;
+    let d_w_tol = ep.tol;
+    let tol = ep.tol * yc.dot(&yc);
+    let mut n_steps = 0u32;
+    while n_steps < max_steps {
+        progress.check()?;
+        let mut w_max = 0.0f64;
+        let mut d_w_max = 0.0f64;
+        for j in 0..n_features {
+            if is_zero(norm_cols_x[j]) {
+                continue;
+            }
+            let old_w_j = w[j];
+            let x_j = xc.slice(s![.., j]);
+            if !is_zero(old_w_j) {
+                r.scaled_add(old_w_j, &x_j);
+            }
+            let tmp = x_j.dot(&r);
+            w[j] = tmp.signum() * f64::max(tmp.abs() - n * rho * alpha, 0.0)
+                / (norm_cols_x[j] + n * (1.0 - rho) * alpha);
+            if !is_zero(w[j]) {
+                r.scaled_add(-w[j], &x_j);
+            }
+            d_w_max = d_w_max.max((w[j] - old_w_j).abs());
+            w_max = w_max.max(w[j].abs());
+        }
+        n_steps += 1;
+        progress.set(u64::from(n_steps));
+        let k = n_steps as usize;
+        let mut stop = false;
+        if n_steps == max_steps - 1 || is_zero(w_max) || d_w_max / w_max < d_w_tol {
+            gap = duality_gap(xc.view(), yc.view(), w.view(), r.view(), rho, alpha);
+            stop = gap < tol;
+        }
+        on_sweep(k, &w, &r, stop || n_steps == max_steps);
+        if stop {
+            break;
+        }
+    }
+    if w.iter().any(|v| !v.is_finite()) {
+        return Err(Error::Solver(
+            "coordinate descent diverged (non-finite coefficients)".into(),
+        ));
+    }
+    let intercept = y_mean - x_mean.dot(&w);
+    let model = ElasticNetModel::from_parts(w, intercept, n_steps as usize, gap / n);
+    Ok((model, gap < tol))
 }

@@ -376,8 +376,9 @@ pub fn fit_logistic(
     // linfa-logistic's own fit (`fit_checked`) cannot be interrupted, and with a tolerance
     // far below what f64 can reach its line search runs for minutes: the same objective and
     // solver are run through argmin directly, with a cancellation check in every evaluation
-    // (analysis::loss, where the Loss view streams the same run).
-    crate::analysis::loss::fit_logistic_lbfgs(p, x, y, n_classes, progress)
+    // (the Loss view streams the same run).
+    let max_iter = p.max_iter.min(super::ITERATION_CAP);
+    Ok(super::logistic_lbfgs::minimise(p, x, y, n_classes, max_iter, progress, &mut |_| {})?.model)
 }
 
 /// The objective after k L-BFGS iterations, for up to `max_points` values of k in

@@ -5,6 +5,7 @@
 pub mod elastic_net;
 mod input;
 pub mod logistic;
+pub mod logistic_lbfgs;
 pub mod pca;
 pub mod svm;
 
@@ -25,6 +26,10 @@ pub(crate) fn check_tol(tol: f64) -> Result<(), Error> {
 /// The most iterations (L-BFGS steps, coordinate-descent sweeps) any `max_iter` may ask for:
 /// every fit is bounded, and linfa's fits cannot be interrupted midway.
 pub const MAX_ITER: u64 = 1_000_000;
+
+/// Absolute cap on L-BFGS iterations and coordinate-descent sweeps run by our own solvers,
+/// whatever `max_iter` says.
+pub const ITERATION_CAP: u64 = 100_000;
 
 /// `max_iter` must be in `1..=MAX_ITER`.
 pub(crate) fn check_max_iter(max_iter: u64) -> Result<(), Error> {

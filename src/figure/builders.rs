@@ -928,7 +928,7 @@ pub fn train_loss_figure(history: &[crate::train::EpochStats], log_y: bool) -> F
 pub fn train_plane_figure(
     p: &Prepared,
     (xa, ya): (usize, usize),
-    frame: &crate::analysis::training::TrainFrame,
+    frame: &crate::train::frames::TrainFrame,
 ) -> Figure {
     let names = &p.dataset.feature_names;
     if let Some(curve) = &frame.curve {

@@ -114,7 +114,7 @@ pub struct TrainRun {
     /// A job is training to the last epoch.
     pub playing: bool,
     /// The newest frame of the run: what is drawn.
-    pub frame: Option<Arc<crate::analysis::training::TrainFrame>>,
+    pub frame: Option<Arc<crate::train::frames::TrainFrame>>,
     /// The frame is of other data, columns or network than the settings ask for now (a new
     /// run is being made).
     pub stale: bool,

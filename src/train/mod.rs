@@ -22,6 +22,7 @@
 //!   the same loss curve bit for bit.
 
 mod adjust;
+pub mod frames;
 pub mod layers;
 pub mod network;
 mod params;

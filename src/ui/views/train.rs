@@ -12,9 +12,9 @@ use egui_plot::{PlotImage, PlotPoint};
 
 use crate::analysis::grid::GridSpec;
 use crate::analysis::live::MapKind;
-use crate::analysis::training::TrainFrame;
 use crate::figure::builders::{train_loss_figure, train_plane_figure};
 use crate::state::{Command, Prepared};
+use crate::train::frames::TrainFrame;
 use crate::ui::figure::figure_ui;
 use crate::ui::views::edit_points::{PointEditor, editable};
 use crate::ui::{Ctx, View, fmt_num, theme};
