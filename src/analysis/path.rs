@@ -237,6 +237,31 @@ impl PathResult {
             .and_then(|row| row.get(o * p..(o + 1) * p))
     }
 
+    /// Coefficients of output `o` at any α inside the computed part of the path, linear in α
+    /// between the two computed α around it (exact for the lasso between two kinks, where
+    /// the path is a straight line in α); clamped to the ends outside it. What the path
+    /// view lists beside the plot as the marker moves, with no refit.
+    pub fn coefs_at(&self, alpha: f64, o: usize) -> Option<Vec<f64>> {
+        let done = self.coefs.len().min(self.alphas.len());
+        if done == 0 || !alpha.is_finite() {
+            return None;
+        }
+        let alphas = &self.alphas[..done];
+        // Descending: the first computed α at or below `alpha`.
+        let below = alphas.iter().position(|&a| a <= alpha);
+        let (i, j) = match below {
+            None => (done - 1, done - 1),
+            Some(0) => (0, 0),
+            Some(k) => (k - 1, k),
+        };
+        let (hi, lo) = (self.coef(i, o)?, self.coef(j, o)?);
+        if i == j || alphas[i] == alphas[j] {
+            return Some(hi.to_vec());
+        }
+        let t = (alphas[i] - alpha) / (alphas[i] - alphas[j]);
+        Some(hi.iter().zip(lo).map(|(&a, &b)| a + t * (b - a)).collect())
+    }
+
     /// Every α of the main path and every fold are done.
     pub fn is_complete(&self) -> bool {
         self.coefs.len() == self.alphas.len()
@@ -1217,6 +1242,37 @@ mod tests {
         assert!((c.lo[2] - (8.0 - 1.299_225)).abs() < 1e-5, "{}", c.lo[2]);
         // α₀: 10, 12, 11, 13: s² = 5/3, se = √(5/12) = 0.645497, half = 2.054260.
         assert!((c.hi[0] - (11.5 + 2.054_260)).abs() < 1e-5, "{}", c.hi[0]);
+    }
+
+    #[test]
+    fn coefficients_between_computed_alphas_are_linear_in_alpha() {
+        let r = PathResult {
+            model: "lasso",
+            l1_ratio: Some(1.0),
+            features: vec!["a".into(), "b".into()],
+            outputs: vec!["y".into()],
+            alphas: vec![4.0, 2.0, 1.0, 0.5],
+            // Only three of the four α computed so far.
+            coefs: vec![vec![0.0, 0.0], vec![1.0, -2.0], vec![3.0, -2.5]],
+            intercepts: vec![],
+            n_nonzero: vec![0, 2, 2],
+            n_iter: vec![],
+            converged: vec![],
+            cv: None,
+            path_ms: 0.0,
+            cv_ms: 0.0,
+        };
+        // On a computed α: its row.
+        assert_eq!(r.coefs_at(2.0, 0).unwrap(), vec![1.0, -2.0]);
+        // α = 3: (4 − 3)/(4 − 2) = 1/2 of the way from row 0 to row 1.
+        assert_eq!(r.coefs_at(3.0, 0).unwrap(), vec![0.5, -1.0]);
+        // α = 1.25: (2 − 1.25)/(2 − 1) = 0.75 of the way from (1, −2) to (3, −2.5).
+        assert_eq!(r.coefs_at(1.25, 0).unwrap(), vec![2.5, -2.375]);
+        // Outside the computed part: its ends.
+        assert_eq!(r.coefs_at(100.0, 0).unwrap(), vec![0.0, 0.0]);
+        assert_eq!(r.coefs_at(0.1, 0).unwrap(), vec![3.0, -2.5]);
+        assert!(r.coefs_at(1.0, 1).is_none(), "no second output");
+        assert!(r.coefs_at(f64::NAN, 0).is_none());
     }
 
     #[test]

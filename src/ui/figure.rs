@@ -268,6 +268,8 @@ pub fn log_marks(input: egui_plot::GridInput, label_px: f64) -> Vec<egui_plot::G
         }
         k += 1.0;
     }
+    // Only marks inside the axis: egui_plot would label one past its end beside the plot.
+    marks.retain(|m| m.value >= min - 1e-9 && m.value <= max + 1e-9);
     marks
 }
 

@@ -146,6 +146,14 @@ fn dragging_in_the_path_moves_the_alpha_slider_and_the_model() {
         } else {
             assert!(nnz >= 8, "{nnz} non-zero at α = {a}");
         }
+        // Beside the plot, the legend reads the path at the marker: its heading follows α,
+        // and it names every feature (each name is also a checkbox in the data panel).
+        let heading = format!("w at α = {}", ridgeline::ui::fmt_num(a));
+        h.get_by_label(&heading);
+        for name in ["age", "body mass index", "lamotrigine", "blood sugar level"] {
+            let n = h.query_all_by_label(name).count();
+            assert!(n >= 2, "'{name}' shown {n} times at α = {a}");
+        }
     }
     // One undo brings back the α before the last drag.
     let last = alpha(&h);

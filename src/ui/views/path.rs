@@ -155,13 +155,27 @@ impl View for PathView {
         let link = egui::Id::unique("path-alpha-axis");
         let cv_h = if figs.cv.is_some() { 0.38 } else { 0.0 };
         let heights = [height * 0.14, height * (0.84 - cv_h), height * cv_h];
-        for (fig, h) in [Some(&figs.nonzero), Some(&figs.coefs), figs.cv.as_ref()]
+        // Beside the coefficients, when there is room: each feature's colour, name and
+        // coefficient at the marker's α, largest first (the legend, and what the marker reads).
+        let legend_w = if ui.available_width() >= 640.0 {
+            LEGEND_WIDTH
+        } else {
+            0.0
+        };
+        let coefs_now = r.coefs_at(alpha_now, cx.settings.view.path_output);
+        for (k, (fig, h)) in [Some(&figs.nonzero), Some(&figs.coefs), figs.cv.as_ref()]
             .into_iter()
             .zip(heights)
+            .enumerate()
         {
             let Some(fig) = fig else { continue };
+            let beside = k == 1 && legend_w > 0.0;
+            let plot_w = ui.available_width() - legend_w;
             let plot = crate::ui::plot(ui, &fig.id)
                 .height(h.max(60.0))
+                .width(plot_w)
+                // The same room for every y axis, so that one α is at one x in all three.
+                .y_axis_min_width(60.0)
                 .link_axis(link, [true, false])
                 .label_formatter(|pos| match pos {
                     egui_plot::HoverPosition::NearDataPoint {
@@ -177,7 +191,17 @@ impl View for PathView {
                         Some(format!("α = {}", fmt_num(10f64.powf(position.x))))
                     }
                 });
-            if let Some(a) = pick_x_ui(ui, fig, plot).filter(|a| *a > 0.0) {
+            let picked = if beside {
+                ui.horizontal_top(|ui| {
+                    let picked = pick_x_ui(ui, fig, plot);
+                    coefficient_list_ui(ui, &r.features, coefs_now.as_deref(), alpha_now, h);
+                    picked
+                })
+                .inner
+            } else {
+                pick_x_ui(ui, fig, plot)
+            };
+            if let Some(a) = picked.filter(|a| *a > 0.0) {
                 new_alpha = Some(a);
             }
         }
@@ -187,6 +211,58 @@ impl View for PathView {
             *alpha = a;
         }
     }
+}
+
+/// Width of the list of coefficients beside the path.
+const LEGEND_WIDTH: f32 = 215.0;
+
+/// The path's legend: each feature's colour and name with its coefficient at the marker's α
+/// (read off the path, linear between computed α), largest magnitude first; zeros greyed.
+fn coefficient_list_ui(
+    ui: &mut egui::Ui,
+    features: &[String],
+    coefs: Option<&[f64]>,
+    alpha: f64,
+    height: f32,
+) {
+    let Some(coefs) = coefs else { return };
+    ui.vertical(|ui| {
+        ui.set_width(LEGEND_WIDTH - 12.0);
+        ui.label(RichText::new(format!("w at α = {}", fmt_num(alpha))).strong())
+            .on_hover_text(
+                "Each feature's coefficient where the marker stands, read off the path \
+                 (linear between the two computed α around it): no refit",
+            );
+        let mut order: Vec<usize> = (0..features.len().min(coefs.len())).collect();
+        order.sort_by(|&a, &b| coefs[b].abs().total_cmp(&coefs[a].abs()).then(a.cmp(&b)));
+        egui::ScrollArea::vertical()
+            .id_salt("path-coefficient-list")
+            .max_height((height - 24.0).max(40.0))
+            .show_rows(ui, 18.0, order.len(), |ui, rows| {
+                for &j in &order[rows] {
+                    ui.horizontal(|ui| {
+                        let (rect, _) =
+                            ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
+                        let colour = theme::tone(crate::figure::Tone::Class(j));
+                        ui.painter().rect_filled(rect, 2.0, colour);
+                        let value = coefs[j];
+                        // The value in a column of its own, then the name (cut to fit;
+                        // whole on hover).
+                        let mut text = RichText::new(fmt_num(value)).monospace();
+                        if value == 0.0 {
+                            text = text.weak();
+                        }
+                        ui.add_sized([58.0, 16.0], egui::Label::new(text));
+                        let mut name = RichText::new(features[j].as_str());
+                        if value == 0.0 {
+                            name = name.weak();
+                        }
+                        ui.add(egui::Label::new(name).truncate())
+                            .on_hover_text(features[j].as_str());
+                    });
+                }
+            });
+    });
 }
 
 const SVM_PATH_TIP: &str = "C-SVC: ½‖w‖² + C·Σᵢ ξᵢ. Small C: a wide margin 2/‖w‖ that tolerates \
