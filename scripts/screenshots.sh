@@ -34,6 +34,8 @@ shot learning-logistic-winequality --dataset winequality --model logistic --all-
   --view curves --curve learning
 shot bias-variance-ridge-diabetes --dataset diabetes --model ridge --view curves \
   --curve bias-variance
+shot shrinkage-ridge-winequality --dataset winequality --task regression --model ridge \
+  --view curves --curve shrinkage
 SIZE=900x600 shot train-curve --dataset curve --view train --play
 UPDATE_SCREENSHOTS=1 cargo test --locked --test it -- pinning_a_and_changing_the_model \
   without_a_native_dialog a_network_on_spiral clicks_add_drags_move the_sun_button

@@ -121,6 +121,7 @@ pub enum CurveArg {
     Learning,
     BiasVariance,
     Compare,
+    Shrinkage,
 }
 
 impl From<CurveArg> for crate::state::settings::CurveKind {
@@ -131,6 +132,7 @@ impl From<CurveArg> for crate::state::settings::CurveKind {
             CurveArg::Learning => CurveKind::Learning,
             CurveArg::BiasVariance => CurveKind::BiasVariance,
             CurveArg::Compare => CurveKind::Compare,
+            CurveArg::Shrinkage => CurveKind::Shrinkage,
         }
     }
 }

@@ -12,4 +12,5 @@ pub mod loss;
 pub mod metrics;
 pub mod path;
 pub mod report;
+pub mod shrinkage;
 pub mod svm_path;

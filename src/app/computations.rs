@@ -18,6 +18,7 @@ use crate::analysis::folds::{CvRun, CvSettings, cross_validate_run, live_subset,
 use crate::analysis::live::{self, FitOn, LiveRequest};
 use crate::analysis::loss::{LossCurve, loss_curve_of_fit};
 use crate::analysis::path::{AlphaGrid, PathModel, PathRequest, PathResult, path_of_fit};
+use crate::analysis::shrinkage::{Shrinkage, default_fit_alphas, shrinkage};
 use crate::analysis::svm_path::{SvmPath, svm_path};
 use crate::data::dataset::{build_dataset_for, resolve_column};
 use crate::data::prep::split;
@@ -64,6 +65,8 @@ pub struct Computations {
     pub learning: Slot<CurveKey, LearningCurve, LearningCurve>,
     pub bias_variance: Slot<CurveKey, BiasVarianceCurve, BiasVarianceCurve>,
     pub compare: Slot<CurveKey, Comparison, Comparison>,
+    /// L2 shrinkage λᵢ/(λᵢ + α) along XᵀX's eigen-directions, with fits that measure it.
+    pub shrinkage: Slot<CurveKey, Shrinkage, Shrinkage>,
     /// The SVM's path: support vectors, margin and errors against C or γ.
     pub svm_path: Slot<CurveKey, SvmPath, SvmPath>,
     /// k-fold cross-validation of the current model, shown under its metrics.
@@ -107,6 +110,7 @@ impl Computations {
             learning: Slot::new("ridgeline-learning", repaint.clone()).with_cache(8),
             bias_variance: Slot::new("ridgeline-bias-variance", repaint.clone()).with_cache(8),
             compare: Slot::new("ridgeline-compare", repaint.clone()).with_cache(8),
+            shrinkage: Slot::new("ridgeline-shrinkage", repaint.clone()).with_cache(8),
             svm_path: Slot::new("ridgeline-svm-path", repaint.clone()).with_cache(8),
             cv: Slot::new("ridgeline-cv", repaint.clone()).with_cache(16),
             train: Slot::new("ridgeline-train", repaint),
@@ -122,6 +126,7 @@ impl Computations {
             || self.learning.is_busy()
             || self.bias_variance.is_busy()
             || self.compare.is_busy()
+            || self.shrinkage.is_busy()
             || self.cv.is_busy()
             || self.svm_path.is_busy()
             || self.train.is_busy()
@@ -133,6 +138,7 @@ impl Computations {
             CurveKind::Learning => self.learning.cancel(),
             CurveKind::BiasVariance => self.bias_variance.cancel(),
             CurveKind::Compare => self.compare.cancel(),
+            CurveKind::Shrinkage => self.shrinkage.cancel(),
         }
     }
 
@@ -142,6 +148,7 @@ impl Computations {
             CurveKind::Learning => self.learning.forget(),
             CurveKind::BiasVariance => self.bias_variance.forget(),
             CurveKind::Compare => self.compare.forget(),
+            CurveKind::Shrinkage => self.shrinkage.forget(),
         }
     }
 
@@ -153,6 +160,7 @@ impl Computations {
         self.learning.poll();
         self.bias_variance.poll();
         self.compare.poll();
+        self.shrinkage.poll();
         self.cv.poll();
         self.svm_path.poll();
     }
@@ -563,6 +571,29 @@ impl RidgelineApp {
                             &spec,
                             &bv_default_alphas(),
                             &boots,
+                            job,
+                            emit,
+                        )?)
+                    }
+                });
+            }
+            CurveKind::Shrinkage => {
+                // α only moves the marker: the key holds it at 1.
+                key.spec.elastic_net.alpha = 1.0;
+                key.live.spec = key.spec.clone();
+                let spec = model.spec.clone();
+                let standardize = cv.standardize;
+                jobs.shrinkage.want(key, move || {
+                    move |job: &Job<Shrinkage>| {
+                        let ds = live_subset(&prepared.dataset, &prepared.split, &live)?;
+                        let rows: Vec<usize> = (0..ds.n_rows()).collect();
+                        let emit = &mut |s: &Shrinkage| job.emit(s.clone());
+                        Ok(shrinkage(
+                            &ds,
+                            &rows,
+                            &spec,
+                            &default_fit_alphas(),
+                            standardize,
                             job,
                             emit,
                         )?)

@@ -189,6 +189,7 @@ impl eframe::App for RidgelineApp {
             learning: rt.jobs.learning.shown(),
             bias_variance: rt.jobs.bias_variance.shown(),
             compare: rt.jobs.compare.shown(),
+            shrinkage: rt.jobs.shrinkage.shown(),
             cv: rt.jobs.cv.shown(),
             svm_path: rt.jobs.svm_path.shown(),
             train: &rt.train.run,

@@ -977,6 +977,52 @@ pub fn train_plane_figure(
     fig
 }
 
+/// L2 shrinkage: fᵢ(α) = λᵢ/(λᵢ + α(1 − ρ)) for each drawn eigen-direction against α, the
+/// ratios the fits measured along the same directions as markers, and the current α.
+pub fn shrinkage_figure(s: &crate::analysis::shrinkage::Shrinkage, alpha_now: f64) -> Figure {
+    let mut x = Axis::new("α");
+    x.log = true;
+    let mut y = Axis::new("shrinkage factor λᵢ / (λᵢ + α(1 − ρ))");
+    y.include = vec![0.0, 1.0];
+    let mut fig = Figure::new(
+        "shrinkage",
+        "L2 shrinkage along the eigen-directions of XᵀX/n",
+        x,
+        y,
+    );
+    let grid = crate::analysis::curves::log_grid(-3.0, 3.0, 121);
+    for (k, &i) in s.drawn.iter().enumerate() {
+        fig.push(Item::Line(Line {
+            name: format!("v{}: λ = {}", i + 1, fmt_num(s.eigenvalues[i])),
+            points: grid.iter().map(|&a| [a, s.factor(i, a)]).collect(),
+            tone: Tone::Class(k),
+            width: 1.5,
+            dashed: false,
+        }));
+        let measured: Vec<[f64; 2]> = s
+            .fit_alphas
+            .iter()
+            .zip(&s.measured)
+            .filter_map(|(&a, m)| m.get(k).filter(|v| v.is_finite()).map(|&v| [a, v]))
+            .collect();
+        if !measured.is_empty() {
+            fig.push(Item::Markers(Markers {
+                // The line's name: the legend shows one entry for both.
+                name: format!("v{}: λ = {}", i + 1, fmt_num(s.eigenvalues[i])),
+                points: measured,
+                tone: Tone::Class(k),
+                radius: 3.5,
+                filled: true,
+            }));
+        }
+    }
+    fig.push(current_rule(
+        format!("α = {}", fmt_num(alpha_now)),
+        alpha_now,
+    ));
+    fig
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -62,6 +62,8 @@ pub enum CurveKind {
     BiasVariance,
     /// A pinned configuration against the current one, on the same folds.
     Compare,
+    /// L2 shrinkage λᵢ/(λᵢ + α) along the eigen-directions of XᵀX (regression).
+    Shrinkage,
 }
 
 /// How the data table shows the data.

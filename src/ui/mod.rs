@@ -19,6 +19,7 @@ use crate::analysis::curves::{LearningCurve, ValidationCurve};
 use crate::analysis::folds::CvRun;
 use crate::analysis::loss::LossCurve;
 use crate::analysis::path::PathResult;
+use crate::analysis::shrinkage::Shrinkage;
 use crate::analysis::svm_path::SvmPath;
 use crate::state::{Command, DataView, Level, ModelView, Prepared, Settings, Status, Tab};
 use crate::worker::Shown;
@@ -37,6 +38,7 @@ pub struct Ctx<'a> {
     pub learning: &'a Shown<LearningCurve, LearningCurve>,
     pub bias_variance: &'a Shown<BiasVarianceCurve, BiasVarianceCurve>,
     pub compare: &'a Shown<Comparison, Comparison>,
+    pub shrinkage: &'a Shown<Shrinkage, Shrinkage>,
     pub cv: &'a Shown<CvRun, CvRun>,
     pub svm_path: &'a Shown<SvmPath, SvmPath>,
     /// The Train view's run, and the progress of its job.

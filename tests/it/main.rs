@@ -19,6 +19,7 @@ mod path;
 mod pca;
 mod read_limits;
 mod session;
+mod shrinkage;
 mod svm;
 mod train;
 mod ui;

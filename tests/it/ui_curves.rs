@@ -101,3 +101,67 @@ fn pinning_a_and_changing_the_model_gives_a_verdict_in_words() {
     h.get_by_label_contains("B: SVM, C = 0.001, RBF");
     crate::common::save_screenshot(&mut h, "compare-svm-moons");
 }
+
+#[test]
+fn the_shrinkage_tab_draws_the_ridge_factors_and_its_marker_moves_alpha_only() {
+    use ridgeline::data::builtin::{Builtin, RealDataset};
+    let mut s = Settings {
+        source: ridgeline::data::Source::Builtin(Builtin::Real(RealDataset::Diabetes)),
+        ..Default::default()
+    };
+    s.view.tab = Tab::Curves;
+    s.model.spec.kind = ridgeline::estimators::ModelKind::ElasticNet;
+    s.model.spec.elastic_net.l1_ratio = 0.0;
+    let mut h = crate::common::harness(
+        Startup {
+            restored: Some(s),
+            ..Default::default()
+        },
+        egui::vec2(1280.0, 800.0),
+    );
+    // From the validation curve, a click on the tab.
+    h.step();
+    h.get_by_label("Shrinkage").click();
+    step_until(
+        &mut h,
+        Duration::from_secs(120),
+        "the shrinkage fits",
+        |a| {
+            a.settings.view.curve == CurveKind::Shrinkage
+                && a.rt.jobs.shrinkage.shown().result.is_some()
+                && !a.is_busy()
+        },
+    );
+    let job = h.state().rt.jobs.shrinkage.latest_generation();
+    let result = h.state().rt.jobs.shrinkage.shown().result.clone().unwrap();
+    assert_eq!(result.eigenvalues.len(), 10, "diabetes has 10 features");
+    assert_eq!(result.fit_alphas.len(), 13);
+    h.step();
+    // α = 1 at the start: its effective number of parameters is written above the plot.
+    let df = result.degrees_of_freedom(1.0);
+    h.get_by_label_contains(&format!("= {} of 10", ridgeline::ui::fmt_num(df)));
+    // The plot spans α = 10⁻³ … 10³: near its right edge α is large. The model follows; the
+    // factors are not computed again.
+    let plot = h.get_by_label_contains("plot: L2 shrinkage").rect();
+    drag_in(&mut h, plot, 0.9);
+    let alpha = h.state().settings.model.spec.elastic_net.alpha;
+    assert!(alpha > 30.0, "α = {alpha}");
+    step_until(
+        &mut h,
+        Duration::from_secs(60),
+        "the model at the new α",
+        |a| {
+            a.rt.jobs
+                .model
+                .result_key()
+                .is_some_and(|k| k.request.spec.elastic_net.alpha == alpha)
+                && !a.is_busy()
+        },
+    );
+    assert_eq!(h.state().rt.jobs.shrinkage.latest_generation(), job);
+    h.step();
+    h.get_by_label_contains(&format!(
+        "= {} of 10",
+        ridgeline::ui::fmt_num(result.degrees_of_freedom(alpha))
+    ));
+}

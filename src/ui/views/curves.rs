@@ -39,7 +39,11 @@ since the folds' training sets overlap.";
 pub struct CurvesView;
 
 /// The progress, Cancel and Run again of one slot; `true` when it has something to draw.
-fn slot_bar_ui<P, O>(ui: &mut egui::Ui, shown: &Shown<P, O>, commands: &mut Vec<Command>) {
+pub(crate) fn slot_bar_ui<P, O>(
+    ui: &mut egui::Ui,
+    shown: &Shown<P, O>,
+    commands: &mut Vec<Command>,
+) {
     if shown.is_busy() {
         ui.add(
             egui::ProgressBar::new(shown.fraction().unwrap_or(0.0))
@@ -84,6 +88,8 @@ impl View for CurvesView {
                 .on_hover_text(BIAS_VARIANCE_TIP);
             ui.selectable_value(kind, CurveKind::Compare, "A vs B")
                 .on_hover_text(COMPARE_TIP);
+            ui.selectable_value(kind, CurveKind::Shrinkage, "Shrinkage")
+                .on_hover_text(super::shrinkage::SHRINKAGE_TIP);
             // A slider does not wrap as one piece: start a new row when it would not fit
             // (its value and name would otherwise run under the model panel).
             if ui.available_size_before_wrap().x < 260.0 {
@@ -105,6 +111,7 @@ impl View for CurvesView {
             CurveKind::Learning => learning_ui(ui, cx),
             CurveKind::BiasVariance => bias_variance_ui(ui, cx),
             CurveKind::Compare => compare_ui(ui, cx),
+            CurveKind::Shrinkage => super::shrinkage::shrinkage_ui(ui, cx),
         }
     }
 }

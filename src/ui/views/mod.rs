@@ -9,6 +9,7 @@ pub mod path;
 pub mod pca;
 pub mod regression;
 pub mod scatter;
+pub mod shrinkage;
 pub mod table;
 pub mod train;
 
