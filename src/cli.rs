@@ -240,12 +240,16 @@ pub enum Command {
 /// Which data to use: a built-in (`--dataset`) or a file (`--data`).
 #[derive(Debug, Args, Clone)]
 pub struct DataArgs {
+    /// A built-in dataset (see `ridgeline datasets`) or a CSV/TSV file: the same as
+    /// `--dataset NAME` or `--data FILE` (an existing file wins over a built-in's name).
+    #[arg(value_name = "DATA", conflicts_with_all = ["dataset", "data"])]
+    pub input: Option<String>,
     /// A built-in dataset (see `ridgeline datasets`).
     #[arg(
         long,
         value_name = "NAME",
         conflicts_with = "data",
-        required_unless_present = "data"
+        required_unless_present_any = ["data", "input"]
     )]
     pub dataset: Option<String>,
     /// A CSV/TSV file.
@@ -311,6 +315,21 @@ pub struct Loaded {
 
 impl DataArgs {
     pub fn source(&self) -> Result<Source, CliError> {
+        if let Some(input) = &self.input {
+            let path = PathBuf::from(input);
+            return if path.is_file() {
+                Ok(Source::File(path))
+            } else if Builtin::names().contains(&input.as_str()) {
+                Ok(Source::Builtin(
+                    Builtin::from_name(input, self.n, self.noise, self.seed).map_err(CliError)?,
+                ))
+            } else {
+                Err(CliError(format!(
+                    "DATA '{input}' is neither a file nor a built-in dataset ({})",
+                    Builtin::names().join(", ")
+                )))
+            };
+        }
         match (&self.dataset, &self.data) {
             (Some(name), _) => Ok(Source::Builtin(
                 Builtin::from_name(name, self.n, self.noise, self.seed).map_err(CliError)?,
@@ -1502,10 +1521,6 @@ pub enum OptimizerArg {
 #[derive(Debug, Args, Clone)]
 #[command(mut_arg("dataset", |a| a.required_unless_present_any(["data", "input"])))]
 pub struct TrainArgs {
-    /// A built-in dataset (see `ridgeline datasets`) or a CSV/TSV file: the same as
-    /// `--dataset NAME` or `--data FILE` (an existing file wins over a built-in's name).
-    #[arg(value_name = "DATA", conflicts_with_all = ["dataset", "data"])]
-    pub input: Option<String>,
     #[command(flatten)]
     pub data: DataArgs,
     /// The model.
@@ -1613,25 +1628,6 @@ impl TrainArgs {
         p.validate()?;
         Ok(p)
     }
-
-    /// `DATA` as `--dataset` or `--data`.
-    fn data_args(&self) -> Result<DataArgs, CliError> {
-        let mut data = self.data.clone();
-        if let Some(input) = &self.input {
-            let path = PathBuf::from(input);
-            if path.is_file() {
-                data.data = Some(path);
-            } else if Builtin::names().contains(&input.as_str()) {
-                data.dataset = Some(input.clone());
-            } else {
-                return Err(CliError(format!(
-                    "DATA '{input}' is neither a file nor a built-in dataset ({})",
-                    Builtin::names().join(", ")
-                )));
-            }
-        }
-        Ok(data)
-    }
 }
 
 /// The data `train` runs on, and the trained run.
@@ -1647,8 +1643,7 @@ fn train_run(args: &TrainArgs) -> Result<TrainRun, CliError> {
     use crate::train::{TrainModel, Trainer};
     let params = args.params()?;
     let test_fraction = check_test_size(Some(args.test_size))?;
-    let data = args.data_args()?;
-    let loaded = data.load()?;
+    let loaded = args.data.load()?;
     let ds = build_dataset_for(&loaded.table, &loaded.roles, Purpose::Supervised)?;
     if params.model == TrainModel::LinearSvm && ds.target.task() == Task::Regression {
         return Err(CliError(
@@ -1666,7 +1661,7 @@ fn train_run(args: &TrainArgs) -> Result<TrainRun, CliError> {
     }
     let prep = PrepSettings {
         test_fraction,
-        seed: data.seed,
+        seed: args.data.seed,
         stratify: true,
         standardize: true,
     };

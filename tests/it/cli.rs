@@ -1059,3 +1059,45 @@ fn one_engine_flag_is_checked_per_model() {
         "--engine for --model svm is smo or linfa, got \"ridgeline\"",
     );
 }
+
+#[test]
+fn every_subcommand_takes_the_data_as_its_first_argument() {
+    // A file given positionally is the same as --data FILE; a built-in's name the same as
+    // --dataset NAME; anything else is one line naming both kinds.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("tiny.csv");
+    std::fs::write(
+        &file,
+        "a,b,y\n1,2,3.5\n2,1,2.0\n3,5,8.1\n4,3,6.9\n5,8,13.2\n6,2,7.7\n",
+    )
+    .unwrap();
+    let f = file.to_str().unwrap();
+    let path_args = ["--model", "ridge", "--alphas", "10,1,0.1"];
+    let positional = json(&ridgeline(&[&["path", f][..], &path_args].concat()));
+    let flagged = json(&ridgeline(
+        &[&["path", "--data", f][..], &path_args].concat(),
+    ));
+    assert_eq!(positional["coefs"], flagged["coefs"]);
+    assert_eq!(positional["alphas"], serde_json::json!([10.0, 1.0, 0.1]));
+    let by_name = json(&ridgeline(&["fit", "iris", "--model", "logistic"]));
+    let by_flag = json(&ridgeline(&[
+        "fit",
+        "--dataset",
+        "iris",
+        "--model",
+        "logistic",
+    ]));
+    assert_eq!(by_name["coef"], by_flag["coef"]);
+    assert_eq!(by_name["n_samples"], 150);
+    let out = ridgeline(&[
+        "curve",
+        "no-such-thing",
+        "--model",
+        "lasso",
+        "--kind",
+        "learning",
+    ]);
+    assert_one_line_error(&out, "neither a file nor a built-in dataset");
+    let out = ridgeline(&["inspect", "iris", "--dataset", "iris"]);
+    assert_eq!(out.status.code(), Some(2));
+}
