@@ -63,6 +63,9 @@ pub struct GuiArgs {
     /// Which view to show first.
     #[arg(long, value_name = "VIEW", value_enum)]
     pub view: Option<ViewArg>,
+    /// The window's size in points, e.g. 1920x1080 (default 1280x800, or as it was left).
+    #[arg(long, value_name = "WxH", value_parser = parse_size)]
+    pub size: Option<WindowSize>,
     /// Which estimator to show.
     #[arg(long, value_name = "M", value_enum)]
     pub model: Option<ModelArg>,
@@ -287,6 +290,25 @@ impl GuiArgs {
         }
         Ok(())
     }
+}
+
+/// `--size WxH`: a window size in points.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct WindowSize(pub f32, pub f32);
+
+fn parse_size(text: &str) -> Result<WindowSize, String> {
+    let (w, h) = text
+        .split_once(['x', 'X', '×'])
+        .ok_or_else(|| format!("'{text}' is not WIDTHxHEIGHT (e.g. 1920x1080)"))?;
+    let side = |v: &str| -> Result<f32, String> {
+        match v.trim().parse::<u32>() {
+            Ok(n) if (200..=16_384).contains(&n) => Ok(n as f32),
+            _ => Err(format!(
+                "'{text}': each side must be a whole number of points from 200 to 16384"
+            )),
+        }
+    };
+    Ok(WindowSize(side(w)?, side(h)?))
 }
 
 /// A failure to report on one line with exit code 2.

@@ -258,7 +258,7 @@ pub fn run_native(args: GuiArgs) -> Result<(), String> {
             .with_title("Ridgeline")
             .with_app_id("ridgeline")
             .with_icon(Arc::new(icon))
-            .with_inner_size([1280.0, 800.0])
+            .with_inner_size(args.size.map_or([1280.0, 800.0], |s| [s.0, s.1]))
             .with_min_inner_size([800.0, 500.0])
             .with_drag_and_drop(true),
         ..Default::default()

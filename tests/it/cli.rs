@@ -1101,3 +1101,11 @@ fn every_subcommand_takes_the_data_as_its_first_argument() {
     let out = ridgeline(&["inspect", "iris", "--dataset", "iris"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn a_window_size_that_cannot_be_is_refused_before_any_window() {
+    for bad in ["1920", "10x10", "axb", "1920x99999"] {
+        let out = ridgeline(&["--size", bad, "--dataset", "iris"]);
+        assert_one_line_error(&out, bad);
+    }
+}

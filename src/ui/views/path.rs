@@ -150,7 +150,7 @@ impl View for PathView {
         if !cx.path.current && !running {
             ui.label(RichText::new("from earlier settings").color(theme::WARNING));
         }
-        let figs = path_figures(&r, alpha_now, cx.settings.view.path_output);
+        let mut figs = path_figures(&r, alpha_now, cx.settings.view.path_output);
         let height = ui.available_height();
         let link = egui::Id::unique("path-alpha-axis");
         let cv_h = if figs.cv.is_some() { 0.38 } else { 0.0 };
@@ -163,6 +163,10 @@ impl View for PathView {
             0.0
         };
         let coefs_now = r.coefs_at(alpha_now, cx.settings.view.path_output);
+        if legend_w > 0.0 {
+            // The list beside it is the legend.
+            figs.coefs.legend = false;
+        }
         for (k, (fig, h)) in [Some(&figs.nonzero), Some(&figs.coefs), figs.cv.as_ref()]
             .into_iter()
             .zip(heights)
