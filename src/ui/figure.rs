@@ -193,6 +193,26 @@ pub fn pick_x_ui(ui: &mut egui::Ui, fig: &Figure, plot: egui_plot::Plot<'_>) -> 
         .filter(|x| x.is_finite())
 }
 
+/// The hover text of a plot whose x axis is α on a log scale: the line's name, α and the
+/// value (after `y_prefix`), or only α away from the lines.
+pub fn alpha_hover(pos: &egui_plot::HoverPosition<'_>, y_prefix: &str) -> Option<String> {
+    use crate::figure::builders::fmt_num;
+    match pos {
+        egui_plot::HoverPosition::NearDataPoint {
+            plot_name,
+            position,
+            ..
+        } => Some(format!(
+            "{plot_name}\nα = {}\n{y_prefix}{}",
+            fmt_num(10f64.powf(position.x)),
+            fmt_num(position.y)
+        )),
+        egui_plot::HoverPosition::Elsewhere { position } => {
+            Some(format!("α = {}", fmt_num(10f64.powf(position.x))))
+        }
+    }
+}
+
 fn axis_label(axis: &Axis) -> String {
     if axis.log && !axis.label.is_empty() {
         format!("{} (log scale)", axis.label)

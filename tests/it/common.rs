@@ -123,3 +123,20 @@ pub fn assert_one_line_error(out: &std::process::Output, needle: &str) {
     assert!(!err.contains("panicked"), "{err}");
     assert!(out.stdout.is_empty(), "nothing on stdout");
 }
+
+/// A dataset of `x` and `target` with features named x0, x1, … (the tests' own data).
+pub fn dataset(
+    x: ndarray::Array2<f64>,
+    target: ridgeline::data::Target,
+) -> ridgeline::data::Dataset {
+    let n = x.nrows();
+    ridgeline::data::Dataset {
+        name: "test".into(),
+        feature_names: (0..x.ncols()).map(|j| format!("x{j}")).collect(),
+        target_name: "y".into(),
+        x,
+        target,
+        source_rows: (0..n).collect(),
+        report: ridgeline::data::dataset::BuildReport::default(),
+    }
+}

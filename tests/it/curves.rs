@@ -17,7 +17,7 @@ use ridgeline::analysis::cv::{cross_validate, fold_of_rows};
 use ridgeline::analysis::folds::{CvSettings, live_subset, subset};
 use ridgeline::analysis::live::{FitOn, LiveRequest};
 use ridgeline::data::builtin::{Builtin, RealDataset};
-use ridgeline::data::dataset::{BuildReport, Roles, build_dataset};
+use ridgeline::data::dataset::{Roles, build_dataset};
 use ridgeline::data::prep::Split;
 use ridgeline::data::{Dataset, Target};
 use ridgeline::estimators::elastic_net::ElasticNetParams;
@@ -26,25 +26,14 @@ use ridgeline::estimators::svm::{Kernel, SvmParams};
 use ridgeline::estimators::{Error, ModelKind, ModelSpec};
 use ridgeline::progress::Progress;
 
+use crate::common::dataset;
+
 // ---------------------------------------------------------------------------------------------
 // Data
 
 fn real(which: RealDataset) -> Dataset {
     let table = Builtin::Real(which).load().unwrap();
     build_dataset(&table, &Roles::default()).unwrap()
-}
-
-fn dataset(x: Array2<f64>, target: Target) -> Dataset {
-    let n = x.nrows();
-    Dataset {
-        name: "test".into(),
-        feature_names: (0..x.ncols()).map(|j| format!("x{j}")).collect(),
-        target_name: "y".into(),
-        x,
-        target,
-        source_rows: (0..n).collect(),
-        report: BuildReport::default(),
-    }
 }
 
 /// y = x·w + 3 + noise, x standard normal-ish (uniform), seeded.

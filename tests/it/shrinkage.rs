@@ -8,24 +8,12 @@ use ndarray::{Array2, array};
 use ridgeline::analysis::shrinkage::{
     MAX_SHRINKAGE_FEATURES, drawn_directions, shrink_factor, shrinkage,
 };
-use ridgeline::data::dataset::BuildReport;
 use ridgeline::data::{Dataset, Target};
 use ridgeline::estimators::elastic_net::ElasticNetParams;
 use ridgeline::estimators::{ModelKind, ModelSpec};
 use ridgeline::progress::Progress;
 
-fn dataset(x: Array2<f64>, target: Target) -> Dataset {
-    let n = x.nrows();
-    Dataset {
-        name: "hand".into(),
-        feature_names: (0..x.ncols()).map(|j| format!("x{j}")).collect(),
-        target_name: "y".into(),
-        x,
-        target,
-        source_rows: (0..n).collect(),
-        report: BuildReport::default(),
-    }
-}
+use crate::common::dataset;
 
 fn hand() -> Dataset {
     dataset(

@@ -10,7 +10,7 @@ use crate::estimators::ModelKind;
 use crate::figure::builders::{fmt_num, path_figures};
 use crate::state::Command;
 use crate::state::settings::MAX_CV_FOLDS;
-use crate::ui::figure::pick_x_ui;
+use crate::ui::figure::{alpha_hover, pick_x_ui};
 use crate::ui::{Ctx, View, theme};
 
 const ALPHA_TIP: &str = "Drag or click in a plot to set α: the slider and the model follow.\n\
@@ -181,20 +181,7 @@ impl View for PathView {
                 // The same room for every y axis, so that one α is at one x in all three.
                 .y_axis_min_width(60.0)
                 .link_axis(link, [true, false])
-                .label_formatter(|pos| match pos {
-                    egui_plot::HoverPosition::NearDataPoint {
-                        plot_name,
-                        position,
-                        ..
-                    } => Some(format!(
-                        "{plot_name}\nα = {}\n{}",
-                        fmt_num(10f64.powf(position.x)),
-                        fmt_num(position.y)
-                    )),
-                    egui_plot::HoverPosition::Elsewhere { position } => {
-                        Some(format!("α = {}", fmt_num(10f64.powf(position.x))))
-                    }
-                });
+                .label_formatter(|pos| alpha_hover(pos, ""));
             let picked = if beside {
                 ui.horizontal_top(|ui| {
                     let picked = pick_x_ui(ui, fig, plot);

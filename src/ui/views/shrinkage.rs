@@ -7,7 +7,7 @@ use egui::RichText;
 
 use crate::estimators::ModelKind;
 use crate::figure::builders::{fmt_num, shrinkage_figure};
-use crate::ui::figure::pick_x_ui;
+use crate::ui::figure::{alpha_hover, pick_x_ui};
 use crate::ui::{Ctx, theme};
 
 pub const SHRINKAGE_TIP: &str = "Ridge: w(α) = (XᵀX/n + αI)⁻¹Xᵀy/n. Along the eigen-directions vᵢ \
@@ -55,20 +55,7 @@ pub fn shrinkage_ui(ui: &mut egui::Ui, cx: &mut Ctx<'_>) {
     let fig = shrinkage_figure(&s, alpha);
     let plot = crate::ui::plot(ui, &fig.id)
         .height(ui.available_height() - 24.0)
-        .label_formatter(|pos| match pos {
-            egui_plot::HoverPosition::NearDataPoint {
-                plot_name,
-                position,
-                ..
-            } => Some(format!(
-                "{plot_name}\nα = {}\nfactor {}",
-                fmt_num(10f64.powf(position.x)),
-                fmt_num(position.y)
-            )),
-            egui_plot::HoverPosition::Elsewhere { position } => {
-                Some(format!("α = {}", fmt_num(10f64.powf(position.x))))
-            }
-        });
+        .label_formatter(|pos| alpha_hover(pos, "factor "));
     if let Some(a) = pick_x_ui(ui, &fig, plot).filter(|a| *a > 0.0) {
         cx.settings.model.spec.elastic_net.alpha = a;
     }
