@@ -12,7 +12,9 @@
 //! - linfa's stopping test is `gap < tol·‖y_c‖²`, which can never hold for a constant y
 //!   (‖y_c‖ = 0, gap = 0): it then spins through all `max_iter` sweeps. The solution is known
 //!   (w = 0, b = ȳ), so we return it directly.
-//! - linfa accepts l1_ratio = 0 (pure ridge; checked in its `ParamGuard`: ρ ∈ [0, 1]).
+//! - linfa accepts l1_ratio = 0 (pure ridge; checked in its `ParamGuard`: ρ ∈ [0, 1]), but its
+//!   duality gap for ρ = 0 is the objective itself and never meets `tol`: our coordinate
+//!   descent uses the ridge dual's gap there ([`duality_gap`]) and stops when it is met.
 //! - linfa's duality gap is on the scale of n × the objective above; we divide it by n so it is
 //!   on the objective's scale (as scikit-learn's `dual_gap_`).
 //! - the fit also computes parameter variances by inverting XᵀX; when that fails (n ≤ p or a
@@ -271,7 +273,14 @@ fn is_zero(v: f64) -> bool {
     v.abs() <= f64::EPSILON
 }
 
-/// linfa-elasticnet 0.8.1's duality gap (on n × the objective's scale).
+/// linfa-elasticnet 0.8.1's duality gap (on n × the objective's scale), except for pure ridge.
+///
+/// With P(w) = ½‖r‖² + λ₁‖w‖₁ + ½λ₂‖w‖² (r = y − Xw; λ₁ = nαρ, λ₂ = nα(1 − ρ)), linfa (as
+/// scikit-learn) takes the dual point θ = c·r with c = min(1, λ₁ / ‖Xᵀr − λ₂w‖∞). For ρ = 0
+/// that makes c = 0 and the "gap" P(w) itself, which never falls below `tol`: every ridge fit
+/// ran to `max_iter`. For λ₁ = 0 < λ₂ we use the ridge dual
+/// D(θ) = θᵀy − ½‖θ‖² − ‖Xᵀθ‖²/(2λ₂) at θ = r: P − D = ‖r‖² − rᵀy + ½λ₂‖w‖² + ‖Xᵀr‖²/(2λ₂),
+/// ≥ 0 by weak duality and 0 exactly at the ridge solution (there Xᵀr = λ₂w).
 pub(crate) fn duality_gap(
     x: ArrayView2<f64>,
     y: ArrayView1<f64>,
@@ -283,7 +292,13 @@ pub(crate) fn duality_gap(
     let n = x.nrows() as f64;
     let l1_reg = l1_ratio * penalty * n;
     let l2_reg = (1.0 - l1_ratio) * penalty * n;
-    let xta = x.t().dot(&r) - &w * l2_reg;
+    let xtr = x.t().dot(&r);
+    if l1_reg == 0.0 && l2_reg > 0.0 {
+        let gap = r.dot(&r) - r.dot(&y) + 0.5 * l2_reg * w.dot(&w) + xtr.dot(&xtr) / (2.0 * l2_reg);
+        // Rounding can leave a hair below 0 at the solution.
+        return gap.max(0.0);
+    }
+    let xta = xtr - &w * l2_reg;
     let dual_norm_xta = xta.iter().fold(0.0f64, |m, v| m.max(v.abs()));
     let r_norm2 = r.dot(&r);
     let w_norm2 = w.dot(&w);

@@ -417,3 +417,50 @@ fn our_coordinate_descent_agrees_with_linfa_step_for_step() {
         Err(Error::Cancelled)
     ));
 }
+
+/// Pure ridge (ρ = 0) stops when it has converged, at the closed form: with centred X and y,
+/// (XᵀX/n + αI) w = Xᵀy/n, solved here by Gaussian elimination. linfa's own duality gap is the
+/// objective itself for ρ = 0 and never met `tol`: every ridge fit ran to `max_iter`.
+#[test]
+fn pure_ridge_converges_to_the_closed_form_and_says_so() {
+    let (x, y) = diabetes();
+    let n = x.nrows() as f64;
+    let xc = &x - &x.mean_axis(Axis(0)).unwrap();
+    let yc = &y - y.mean().unwrap();
+    for alpha in [1e-3, 0.1, 1.0] {
+        let p = ElasticNetParams {
+            alpha,
+            l1_ratio: 0.0,
+            tol: 1e-10,
+            max_iter: 100_000,
+        };
+        let m = fit_elastic_net(&p, x.view(), y.view(), &Progress::new()).unwrap();
+        let a = xc.t().dot(&xc) / n + Array2::<f64>::eye(x.ncols()) * alpha;
+        let w = crate::path::solve(a, xc.t().dot(&yc) / n);
+        for (got, want) in m.coef().iter().zip(w.iter()) {
+            assert!(
+                (got - want).abs() <= 1e-4 * (1.0 + want.abs()),
+                "α {alpha}: {got} vs {want}"
+            );
+        }
+        assert!(m.n_iter() < 100_000, "α {alpha}: ran to max_iter");
+        assert!(
+            m.duality_gap() >= 0.0 && m.duality_gap() < 1e-6,
+            "gap {}",
+            m.duality_gap()
+        );
+    }
+    // At the default tol (1e-4), a ridge fit on diabetes stops long before 1000 sweeps.
+    let m = fit_elastic_net(
+        &ElasticNetParams {
+            alpha: 1.0,
+            l1_ratio: 0.0,
+            ..Default::default()
+        },
+        x.view(),
+        y.view(),
+        &Progress::new(),
+    )
+    .unwrap();
+    assert!(m.n_iter() < 1000, "{} sweeps", m.n_iter());
+}

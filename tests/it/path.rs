@@ -74,7 +74,7 @@ fn run(ds: &Dataset, req: &PathRequest) -> PathResult {
 }
 
 /// Solve A w = b by Gaussian elimination with partial pivoting (test-only).
-fn solve(mut a: Array2<f64>, mut b: Array1<f64>) -> Array1<f64> {
+pub(crate) fn solve(mut a: Array2<f64>, mut b: Array1<f64>) -> Array1<f64> {
     let n = b.len();
     for col in 0..n {
         let piv = (col..n)

@@ -269,12 +269,7 @@ fn metrics_ui(ui: &mut egui::Ui, p: &Prepared, view: &ModelView) {
             ui.label(format!("intercept {}", fmt_num(m.intercept())));
             let max_iter = view.spec.elastic_net.max_iter as usize;
             if m.n_iter() >= max_iter {
-                let why = if view.spec.elastic_net.l1_ratio == 0.0 {
-                    "; for pure ridge linfa's duality gap never meets tol, the coefficients are \
-                     still the ridge solution"
-                } else {
-                    ": raise max_iter or tol"
-                };
+                let why = ": raise max_iter or tol";
                 ui.label(
                     RichText::new(format!(
                         "not converged: stopped at max_iter = {max_iter} (duality gap {}){why}",
