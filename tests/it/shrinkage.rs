@@ -167,3 +167,37 @@ fn which_directions_are_drawn_and_the_zero_variance_case() {
     assert_eq!(shrink_factor(0.0, 0.0), 0.0);
     assert_eq!(shrink_factor(3.0, 1.0), 0.75);
 }
+
+#[test]
+fn a_constant_and_a_duplicated_column_give_zero_directions_without_dots() {
+    // x₀ random-ish, x₁ = x₀ (collinear), x₂ constant: XᵀX/n (standardised) has rank 1, so
+    // two eigenvalues are 0; along them least squares is undefined and no dot is drawn.
+    let x0 = [0.3, -1.2, 0.8, 2.0, -0.4, 1.1, -0.9, 0.0];
+    let x = Array2::from_shape_fn((8, 3), |(i, j)| if j == 2 { 5.0 } else { x0[i] });
+    let y: Vec<f64> = x0.iter().map(|v| 2.0 * v + 1.0).collect();
+    let ds = dataset(x, Target::Values(y));
+    let rows: Vec<usize> = (0..8).collect();
+    let s = shrinkage(
+        &ds,
+        &rows,
+        &elastic_net(0.0),
+        &[0.1, 1.0],
+        true,
+        &Progress::new(),
+        &mut |_| {},
+    )
+    .unwrap();
+    // Standardised x₀ and x₁ are the same unit-variance column: XᵀX/n = [[1, 1, 0], [1, 1, 0],
+    // [0, 0, 0]], eigenvalues 2, 0, 0.
+    assert!((s.eigenvalues[0] - 2.0).abs() < 1e-9, "{:?}", s.eigenvalues);
+    assert!(s.eigenvalues[1].abs() < 1e-9 && s.eigenvalues[2].abs() < 1e-9);
+    assert_eq!(s.factor(1, 1.0), 0.0);
+    for (k, m) in s.measured.iter().enumerate() {
+        let a = s.fit_alphas[k];
+        assert!((m[0] - 2.0 / (2.0 + a)).abs() < 1e-6, "α {a}: {}", m[0]);
+        assert!(
+            m[1].is_nan() && m[2].is_nan(),
+            "no dot along a zero direction: {m:?}"
+        );
+    }
+}
