@@ -282,7 +282,18 @@ pub(crate) fn duality_gap(
     let n = x.nrows() as f64;
     let l1_reg = l1_ratio * penalty * n;
     let l2_reg = (1.0 - l1_ratio) * penalty * n;
-    let xta = x.t().dot(&r) - &w * l2_reg;
+    // Xᵀr: one dot per column, the columns on rayon's pool when they are long.
+    let xtr = if x.nrows() >= SPLIT_ROWS {
+        Array1::from(
+            (0..x.ncols())
+                .into_par_iter()
+                .map(|j| x.column(j).dot(&r))
+                .collect::<Vec<f64>>(),
+        )
+    } else {
+        x.t().dot(&r)
+    };
+    let xta = xtr - &w * l2_reg;
     let dual_norm_xta = xta.iter().fold(0.0f64, |m, v| m.max(v.abs()));
     let r_norm2 = r.dot(&r);
     let w_norm2 = w.dot(&w);
