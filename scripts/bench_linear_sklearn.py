@@ -6,7 +6,8 @@ Usage: python3 scripts/bench_linear_sklearn.py [--rounds 3] [--repeats 5] [--cas
 Cases (issue #7), data written by `benches/linear.rs` to target/bench-data/linear/*.f64 (exact
 numbers, target in the last column):
 - logistic: multinomial logistic, 10,000 x 20, 5 classes, C = 1 (ours: alpha = 1), tol 1e-4,
-  max_iter 100 (theirs: LogisticRegression lbfgs, multinomial as scikit-learn 1.9 does);
+  max_iter 100 (theirs: LogisticRegression lbfgs, multinomial as scikit-learn 1.9 does; ours
+  uses the same objective scale and stopping rules, so both do the same iterations);
 - enet: elastic net, 100,000 x 50, alpha 1, l1_ratio 0.5, tol 1e-4;
 - logistic_cv, enet_cv: 5-fold cross-validation of those (ours: `cross_validate`, folds in
   parallel on rayon's pool, 2 threads here; theirs: `cross_val_score(cv=5)` with StratifiedKFold /

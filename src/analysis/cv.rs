@@ -113,6 +113,13 @@ pub fn cross_validate(
     };
     check_fold_sizes(n, k, metric)?;
     let fold = fold_of_rows(&ds.target, k, seed);
+    // Unstandardised, every fold uses the data as it is: the range check of the raw values
+    // (over every row) is made once, and the folds' rows are only selected, not transformed
+    // (on 100,000 × 50 the check per fold and two copies per fold for the identity were a
+    // third of the cross-validation).
+    if !standardize {
+        prep::check_raw_magnitude(ds.x.view(), &ds.feature_names)?;
+    }
     // The folds are independent: they run in parallel on rayon's pool (2 threads here), each
     // with its own progress (sharing the cancel flag). The scores come back in fold order, so
     // the result is the same as one fold after the other.
@@ -121,9 +128,15 @@ pub fn cross_validate(
         progress.check()?;
         let train: Vec<usize> = (0..n).filter(|&i| fold[i] != f).collect();
         let test: Vec<usize> = (0..n).filter(|&i| fold[i] == f).collect();
-        let scaler = prep::scaler_for(ds.x.view(), &train, standardize, &ds.feature_names)?;
-        let z_train = scaler.transform(ds.x.select(Axis(0), &train).view());
-        let z_test = scaler.transform(ds.x.select(Axis(0), &test).view());
+        let (z_train, z_test) = if !standardize {
+            (ds.x.select(Axis(0), &train), ds.x.select(Axis(0), &test))
+        } else {
+            let scaler = prep::scaler_for(ds.x.view(), &train, true, &ds.feature_names)?;
+            (
+                scaler.transform(ds.x.select(Axis(0), &train).view()),
+                scaler.transform(ds.x.select(Axis(0), &test).view()),
+            )
+        };
         let score = match &ds.target {
             Target::Classes { y, names } => {
                 let yt: Vec<usize> = train.iter().map(|&i| y[i]).collect();

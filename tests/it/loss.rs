@@ -169,9 +169,11 @@ fn logistic_on_moons_streams_lbfgs_and_ends_at_the_fit() {
     assert_well_formed(&curve, &seen);
     assert_eq!(curve.converged, Some(true));
     assert_eq!(curve.what, "L-BFGS iteration");
-    // Start: w = 0 gives every probability ½, so n·ln 2 and a held-out log-loss of ln 2.
+    // The curve is the objective L-BFGS minimises: the MEAN log-loss + α/(2n)‖w‖² (scikit-learn's
+    // scale, the held-out mean log-loss's too). Start: w = 0 gives every probability ½, so ln 2
+    // on both.
     let n = ytr.len() as f64;
-    assert_close(curve.train[0], n * 2f64.ln(), 1e-14, "start");
+    assert_close(curve.train[0], 2f64.ln(), 1e-14, "start");
     let held = curve.held_out.as_ref().expect("held-out loss");
     assert_close(held[0], 2f64.ln(), 1e-14, "held-out start");
     assert_non_increasing(&curve.train, "L-BFGS cost");
@@ -188,7 +190,7 @@ fn logistic_on_moons_streams_lbfgs_and_ends_at_the_fit() {
     let ytr_v = ytr.to_vec();
     let w = fit.coef().row(0);
     let b = fit.intercept()[0];
-    let obj = binary_objective(xtr.view(), &ytr_v, w, b, 0.5);
+    let obj = binary_objective(xtr.view(), &ytr_v, w, b, 0.5) / n;
     assert_close(*curve.train.last().unwrap(), obj, 1e-9, "final objective");
     // Held-out: the mean log-loss of the fitted model on the test rows, by hand.
     let yte_v = yte.to_vec();
@@ -217,7 +219,8 @@ fn multinomial_iris_streams_lbfgs_and_ends_at_the_fit() {
     );
     assert_well_formed(&curve, &seen);
     let n = ytr.len() as f64;
-    assert_close(curve.train[0], n * 3f64.ln(), 1e-14, "start = n ln 3");
+    // The mean objective (see the binary test): ln 3 at W = 0.
+    assert_close(curve.train[0], 3f64.ln(), 1e-14, "start = ln 3");
     assert_non_increasing(&curve.train, "L-BFGS cost");
     let fit = fit_logistic(&spec.logistic, xtr.view(), ytr.view(), 3, &Progress::new()).unwrap();
     let Fitted::Logistic(m) = model else {
@@ -233,7 +236,7 @@ fn multinomial_iris_streams_lbfgs_and_ends_at_the_fit() {
     let data: f64 = multinomial_losses(xtr.view(), &ytr.to_vec(), &w, &b)
         .iter()
         .sum();
-    let obj = data + 0.5 * w.iter().map(|v| v * v).sum::<f64>();
+    let obj = (data + 0.5 * w.iter().map(|v| v * v).sum::<f64>()) / n;
     assert_close(*curve.train.last().unwrap(), obj, 1e-9, "final objective");
     let test = multinomial_losses(xte.view(), &yte.to_vec(), &w, &b);
     let test_mean = test.iter().sum::<f64>() / test.len() as f64;
@@ -257,10 +260,13 @@ fn logistic_without_test_rows_has_no_held_out_and_respects_max_iter() {
     assert!(curve.held_out.is_none());
     assert_eq!(curve.iterations, vec![0.0, 1.0, 2.0, 3.0, 4.0]);
     assert_eq!(curve.converged, Some(false));
-    // Four iterations of linfa's L-BFGS: the same point as fit_logistic with max_iter 4.
+    // Four iterations of L-BFGS: the same point as fit_logistic with max_iter 4, and the mean
+    // objective there.
     let fit = fit_logistic(&spec.logistic, x.view(), y.view(), 2, &Progress::new()).unwrap();
+    assert_eq!(fit.n_iter(), 4);
     let yv = y.to_vec();
-    let obj = binary_objective(x.view(), &yv, fit.coef().row(0), fit.intercept()[0], 0.1);
+    let obj = binary_objective(x.view(), &yv, fit.coef().row(0), fit.intercept()[0], 0.1)
+        / y.len() as f64;
     assert_close(curve.train[4], obj, 1e-9, "objective after 4 iterations");
 }
 
