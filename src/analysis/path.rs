@@ -52,7 +52,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, RecvTimeoutError, TryRecvError};
-use ndarray::{Array2, ArrayView2, Axis};
+use ndarray::{Array2, Axis};
+
+use crate::estimators::enet_cd::{EnData, dot};
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::cv::{fold_of_rows, t975};
@@ -814,7 +816,15 @@ impl Problem {
                     stop.check()?;
                     let a = alpha * l1_ratio;
                     let b = alpha * (1.0 - l1_ratio);
-                    let sol = data.solve(&mut state, a, b, req.tol, req.max_iter, stop)?;
+                    let sol = data.solve(
+                        &mut state,
+                        a,
+                        b,
+                        req.tol,
+                        req.max_iter,
+                        &|| stop.check(),
+                        &mut |_, _, _| {},
+                    )?;
                     each(AlphaFit {
                         intercept: vec![data.y_mean - dot(&data.x_mean, &state.w)],
                         coef: state.w.clone(),
@@ -905,271 +915,6 @@ fn geomspace(from: f64, to: f64, n: usize) -> Vec<f64> {
         .collect()
 }
 
-fn dot(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
-}
-
-fn soft_threshold(z: f64, a: f64) -> f64 {
-    if z > a {
-        z - a
-    } else if z < -a {
-        z + a
-    } else {
-        0.0
-    }
-}
-
-/// Largest p for which the Gram matrix is used (p² f64 = 32 MB).
-const GRAM_MAX_P: usize = 2048;
-
-/// Centred elastic net data, scaled by 1/n so the objective is
-/// `½·yy − q·w + ½·wᵀQw + a‖w‖₁ + ½·b‖w‖²` (a = αρ, b = α(1−ρ)).
-struct EnData {
-    n: usize,
-    p: usize,
-    x_mean: Vec<f64>,
-    y_mean: f64,
-    /// Xcᵀyc / n.
-    q: Vec<f64>,
-    /// ‖yc‖² / n.
-    yy: f64,
-    /// ‖xc_j‖² / n.
-    diag: Vec<f64>,
-    sweeps: Sweeps,
-}
-
-enum Sweeps {
-    /// Q = XcᵀXc / n, p × p row-major.
-    Gram(Vec<f64>),
-    /// Xc column-major (n × p) and yc.
-    Residual { xc: Vec<f64>, yc: Vec<f64> },
-}
-
-/// Coordinate-descent state carried from one α to the next (the warm start).
-struct CdState {
-    w: Vec<f64>,
-    /// Gram: H = Qw (length p). Residual: r = yc − Xc·w (length n).
-    aux: Vec<f64>,
-}
-
-struct CdOutcome {
-    n_iter: usize,
-    converged: bool,
-}
-
-impl EnData {
-    fn new(x: ArrayView2<f64>, y: &[f64]) -> Self {
-        Self::with_sweeps(x, y, None)
-    }
-
-    /// `gram`: force the Gram (`Some(true)`) or residual (`Some(false)`) sweeps; `None` picks.
-    fn with_sweeps(x: ArrayView2<f64>, y: &[f64], gram: Option<bool>) -> Self {
-        let (n, p) = x.dim();
-        let nf = n as f64;
-        let x_mean: Vec<f64> = (0..p).map(|j| x.column(j).sum() / nf).collect();
-        let y_mean = y.iter().sum::<f64>() / nf;
-        let yc: Vec<f64> = y.iter().map(|v| v - y_mean).collect();
-        // Column-major centred copy.
-        let mut xc = vec![0.0; n * p];
-        for j in 0..p {
-            let col = &mut xc[j * n..(j + 1) * n];
-            for (dst, v) in col.iter_mut().zip(x.column(j)) {
-                *dst = v - x_mean[j];
-            }
-        }
-        let col = |j: usize| &xc[j * n..(j + 1) * n];
-        let q: Vec<f64> = (0..p).map(|j| dot(col(j), &yc) / nf).collect();
-        let diag: Vec<f64> = (0..p).map(|j| dot(col(j), col(j)) / nf).collect();
-        let yy = dot(&yc, &yc) / nf;
-        let use_gram = gram.unwrap_or(p <= GRAM_MAX_P && n >= p);
-        let sweeps = if use_gram {
-            let xcm = ndarray::ArrayView2::from_shape((p, n), &xc).expect("p × n layout");
-            let g = xcm.dot(&xcm.t()) / nf;
-            Sweeps::Gram(g.iter().copied().collect())
-        } else {
-            Sweeps::Residual { xc, yc }
-        };
-        Self {
-            n,
-            p,
-            x_mean,
-            y_mean,
-            q,
-            yy,
-            diag,
-            sweeps,
-        }
-    }
-
-    fn start(&self) -> CdState {
-        CdState {
-            w: vec![0.0; self.p],
-            aux: match &self.sweeps {
-                Sweeps::Gram(_) => vec![0.0; self.p],
-                Sweeps::Residual { yc, .. } => yc.clone(),
-            },
-        }
-    }
-
-    /// Cyclic coordinate descent from `st` until the duality gap ≤ `tol`·‖yc‖²/n or `max_iter`
-    /// sweeps.
-    fn solve(
-        &self,
-        st: &mut CdState,
-        a: f64,
-        b: f64,
-        tol: f64,
-        max_iter: u64,
-        stop: Stop,
-    ) -> Result<CdOutcome, Error> {
-        let (n, p) = (self.n, self.p);
-        let tol_gap = tol * self.yy;
-        let mut n_iter = 0;
-        while (n_iter as u64) < max_iter {
-            stop.check()?;
-            n_iter += 1;
-            let mut w_max = 0.0f64;
-            let mut d_w_max = 0.0f64;
-            for j in 0..p {
-                let djj = self.diag[j];
-                if djj + b <= 0.0 {
-                    continue; // a constant column (and no L2): w_j stays 0
-                }
-                let old = st.w[j];
-                let new = match &self.sweeps {
-                    Sweeps::Gram(g) => {
-                        let row = &g[j * p..(j + 1) * p];
-                        let new = soft_threshold(self.q[j] - st.aux[j] + djj * old, a) / (djj + b);
-                        let d = new - old;
-                        if d != 0.0 {
-                            for (h, qjk) in st.aux.iter_mut().zip(row) {
-                                *h += d * qjk;
-                            }
-                        }
-                        new
-                    }
-                    Sweeps::Residual { xc, .. } => {
-                        let col = &xc[j * n..(j + 1) * n];
-                        let g = dot(col, &st.aux) / n as f64 + djj * old;
-                        let new = soft_threshold(g, a) / (djj + b);
-                        let d = new - old;
-                        if d != 0.0 {
-                            for (r, x) in st.aux.iter_mut().zip(col) {
-                                *r -= d * x;
-                            }
-                        }
-                        new
-                    }
-                };
-                st.w[j] = new;
-                d_w_max = d_w_max.max((new - old).abs());
-                w_max = w_max.max(new.abs());
-            }
-            if !(w_max.is_finite() && d_w_max.is_finite()) {
-                return Err(Error::Solver(
-                    "coordinate descent diverged (non-finite coefficients)".into(),
-                ));
-            }
-            // scikit-learn's rule: the gap is checked only once the largest update is small
-            // relative to the largest coefficient (or at the last sweep). Checking it every
-            // sweep would stop earlier with the same guarantee on the objective, but with
-            // coefficients visibly looser than scikit-learn's along flat directions (diabetes'
-            // correlated serum columns) at the default tol.
-            // For tol below 1e-12 the pre-check uses 1e-12: relative updates that small may
-            // never come on ill-conditioned data, and the gap alone is the real criterion.
-            let check =
-                w_max == 0.0 || d_w_max / w_max < tol.max(1e-12) || n_iter as u64 == max_iter;
-            // The incremental H (or r) drifts by rounding; every 16 sweeps it is recomputed
-            // (without this, tolerances below ~1e-12 stall on diabetes).
-            if n_iter % 16 == 0 {
-                self.refresh(st);
-            }
-            // Confirm with H = Qw (or r) recomputed: the incremental updates drift by rounding
-            // over many sweeps, enough to stall or fool a very tight tolerance.
-            if check && self.gap(st, a, b) <= tol_gap {
-                self.refresh(st);
-                if self.gap(st, a, b) <= tol_gap {
-                    return Ok(CdOutcome {
-                        n_iter,
-                        converged: true,
-                    });
-                }
-            }
-        }
-        Ok(CdOutcome {
-            n_iter,
-            converged: false,
-        })
-    }
-
-    /// Recompute `st.aux` from `st.w`: H = Qw, or r = yc − Xc·w.
-    fn refresh(&self, st: &mut CdState) {
-        let (n, p) = (self.n, self.p);
-        match &self.sweeps {
-            Sweeps::Gram(g) => {
-                for (k, h) in st.aux.iter_mut().enumerate() {
-                    *h = dot(&g[k * p..(k + 1) * p], &st.w);
-                }
-            }
-            Sweeps::Residual { xc, yc } => {
-                st.aux.copy_from_slice(yc);
-                for (j, &wj) in st.w.iter().enumerate() {
-                    if wj != 0.0 {
-                        for (r, x) in st.aux.iter_mut().zip(&xc[j * n..(j + 1) * n]) {
-                            *r -= wj * x;
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /// Duality gap of `st.w` on the objective's scale (see the module docs for the two duals).
-    fn gap(&self, st: &CdState, a: f64, b: f64) -> f64 {
-        let w = &st.w;
-        let nf = self.n as f64;
-        // v = Xcᵀr/n, r2 = ‖r‖²/n.
-        let (v, r2): (Vec<f64>, f64) = match &self.sweeps {
-            Sweeps::Gram(_) => {
-                let v = self.q.iter().zip(&st.aux).map(|(q, h)| q - h).collect();
-                let r2 = self.yy - 2.0 * dot(&self.q, w) + dot(w, &st.aux);
-                (v, r2.max(0.0))
-            }
-            Sweeps::Residual { xc, .. } => {
-                let n = self.n;
-                let v = (0..self.p)
-                    .map(|j| dot(&xc[j * n..(j + 1) * n], &st.aux) / nf)
-                    .collect();
-                (v, dot(&st.aux, &st.aux) / nf)
-            }
-        };
-        // P − D written so that no term of the size of ‖y‖² cancels (the gap must resolve
-        // values far below it): with rᵀyc/n = r2 + v·w,
-        //   gap₁ = ½(1−c)²·r2 − c·v·w + a‖w‖₁ + ½b(1+c²)‖w‖²
-        //   gap₂ = −v·w + a‖w‖₁ + ½b‖w‖² + Σ (|v_j| − a)₊² / (2b)
-        let vw = dot(&v, w);
-        let l1: f64 = w.iter().map(|x| x.abs()).sum();
-        let l2 = dot(w, w);
-        // scikit-learn's dual point: θ = c·(r, −√b·w) of the augmented lasso, scaled into
-        // the dual feasible set ‖Xᵀr/n − b·w‖∞ ≤ a.
-        let dual_norm = v
-            .iter()
-            .zip(w)
-            .fold(0.0f64, |m, (vj, wj)| m.max((vj - b * wj).abs()));
-        let c = if dual_norm > a { a / dual_norm } else { 1.0 };
-        let mut gap = 0.5 * (1.0 - c).powi(2) * r2 - c * vw + a * l1 + 0.5 * b * (1.0 + c * c) * l2;
-        // Fenchel dual of the L2 part (valid for b > 0, exact for ridge).
-        if b > 0.0 {
-            let conj: f64 = v
-                .iter()
-                .map(|vj| (vj.abs() - a).max(0.0).powi(2))
-                .sum::<f64>();
-            gap = gap.min(-vw + a * l1 + 0.5 * b * l2 + conj / (2.0 * b));
-        }
-        gap
-    }
-}
-
 /// The path the window shows beside the live fit: the model family and penalty mix of `spec`,
 /// on the same features as the live fit (`features`, dataset column indices) and on the
 /// training rows, with `cv_folds`-fold cross-validation inside them (seeded with `seed`).
@@ -1209,13 +954,6 @@ pub fn path_of_fit(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rand::SeedableRng;
-    use rand_chacha::ChaCha8Rng;
-    use rand_distr::{Distribution, StandardNormal};
-
-    fn never() -> (Progress, AtomicBool) {
-        (Progress::new(), AtomicBool::new(false))
-    }
 
     #[test]
     fn cv_summary_on_hand_worked_scores() {
@@ -1300,122 +1038,5 @@ mod tests {
             assert!((a / b - 10.0).abs() < 1e-12);
         }
         assert_eq!(geomspace(3.0, 1.0, 1), vec![3.0]);
-    }
-
-    fn random(n: usize, p: usize, seed: u64) -> (Array2<f64>, Vec<f64>) {
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        let mut x = Array2::from_shape_simple_fn((n, p), || {
-            <StandardNormal as Distribution<f64>>::sample(&StandardNormal, &mut rng)
-        });
-        // correlated columns and an offset, so centring and the solver both matter
-        for mut row in x.rows_mut() {
-            row[1] += 0.9 * row[0];
-            row[2] += 5.0;
-        }
-        let y = (0..n)
-            .map(|i| {
-                3.0 * x[[i, 0]] - 2.0 * x[[i, 1]]
-                    + 0.5 * x[[i, 3 % p]]
-                    + 1.0
-                    + <StandardNormal as Distribution<f64>>::sample(&StandardNormal, &mut rng)
-            })
-            .collect();
-        (x, y)
-    }
-
-    /// The objective ½·‖yc − Xc·w‖²/n + a‖w‖₁ + ½b‖w‖², computed directly.
-    fn objective(x: &Array2<f64>, y: &[f64], w: &[f64], a: f64, b: f64) -> f64 {
-        let n = y.len() as f64;
-        let xm = x.mean_axis(Axis(0)).unwrap();
-        let ym = y.iter().sum::<f64>() / n;
-        let mut rss = 0.0;
-        for (i, row) in x.rows().into_iter().enumerate() {
-            let fit: f64 = row
-                .iter()
-                .zip(&xm)
-                .zip(w)
-                .map(|((v, m), wj)| (v - m) * wj)
-                .sum();
-            rss += (y[i] - ym - fit).powi(2);
-        }
-        0.5 * rss / n + a * w.iter().map(|v| v.abs()).sum::<f64>() + 0.5 * b * dot(w, w)
-    }
-
-    #[test]
-    fn gram_and_residual_sweeps_reach_the_same_optimum() {
-        let (x, y) = random(60, 5, 1);
-        let (progress, abort) = never();
-        let stop = Stop {
-            progress: &progress,
-            abort: &abort,
-        };
-        let gram = EnData::with_sweeps(x.view(), &y, Some(true));
-        let resid = EnData::with_sweeps(x.view(), &y, Some(false));
-        assert!(matches!(gram.sweeps, Sweeps::Gram(_)));
-        assert!(matches!(resid.sweeps, Sweeps::Residual { .. }));
-        let (mut sg, mut sr) = (gram.start(), resid.start());
-        for (a, b) in [(0.5, 0.5), (0.1, 0.0), (0.0, 0.3), (0.01, 0.01)] {
-            let og = gram.solve(&mut sg, a, b, 1e-13, 100_000, stop).unwrap();
-            let or = resid.solve(&mut sr, a, b, 1e-13, 100_000, stop).unwrap();
-            assert!(og.converged && or.converged, "a {a} b {b}");
-            for j in 0..5 {
-                assert!((sg.w[j] - sr.w[j]).abs() < 1e-6, "a {a} b {b} j {j}");
-            }
-        }
-    }
-
-    #[test]
-    fn duality_gap_bounds_the_distance_to_the_optimum() {
-        // For any w: 0 ≤ P(w) − P(w*) ≤ gap(w). Check at perturbed points for lasso, ridge and
-        // a mix, with P computed directly from the data.
-        let (x, y) = random(40, 4, 7);
-        let (progress, abort) = never();
-        let stop = Stop {
-            progress: &progress,
-            abort: &abort,
-        };
-        for sweeps in [true, false] {
-            let d = EnData::with_sweeps(x.view(), &y, Some(sweeps));
-            for (a, b) in [(0.3, 0.0), (0.0, 0.4), (0.2, 0.2)] {
-                let mut st = d.start();
-                d.solve(&mut st, a, b, 1e-14, 100_000, stop).unwrap();
-                let p_star = objective(&x, &y, &st.w, a, b);
-                assert!(d.gap(&st, a, b) < 1e-9);
-                for shift in [0.01, 0.3, -1.0] {
-                    let mut w = st.w.clone();
-                    w[1] += shift;
-                    w[3] -= shift / 2.0;
-                    let probe = CdState {
-                        aux: match &d.sweeps {
-                            Sweeps::Gram(g) => {
-                                (0..4).map(|i| dot(&g[i * 4..i * 4 + 4], &w)).collect()
-                            }
-                            Sweeps::Residual { xc, yc } => (0..40)
-                                .map(|i| yc[i] - (0..4).map(|j| xc[j * 40 + i] * w[j]).sum::<f64>())
-                                .collect(),
-                        },
-                        w,
-                    };
-                    let excess = objective(&x, &y, &probe.w, a, b) - p_star;
-                    let gap = d.gap(&probe, a, b);
-                    assert!(excess > 0.0, "{excess}");
-                    assert!(
-                        gap >= excess - 1e-12,
-                        "a {a} b {b}: gap {gap} < excess {excess}"
-                    );
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn wide_data_use_residual_sweeps() {
-        let (x, y) = random(10, 30, 3);
-        assert!(matches!(
-            EnData::new(x.view(), &y).sweeps,
-            Sweeps::Residual { .. }
-        ));
-        let (x, y) = random(30, 10, 3);
-        assert!(matches!(EnData::new(x.view(), &y).sweeps, Sweeps::Gram(_)));
     }
 }

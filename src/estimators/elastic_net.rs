@@ -6,27 +6,30 @@
 //! 1/(2n) ‖y - Xw - b‖² + α·ρ‖w‖₁ + α(1-ρ)/2 ‖w‖²      α = alpha (linfa: penalty), ρ = l1_ratio
 //! ```
 //!
-//! Workarounds for linfa 0.8.1, each also marked where it is done:
+//! The fit ([`fit_elastic_net`]) runs linfa's (and scikit-learn's) cyclic coordinate descent
+//! in [`super::enet_cd`] rather than linfa-elasticnet's `fit`, which is kept as a cross-check
+//! ([`fit_elastic_net_linfa`]). Defects of linfa 0.8.1 this avoids, each also marked where it
+//! is worked around:
 //! - linfa's intercept is wrong unless X is centred (it centres y only; y = 3x + 100 gives
-//!   w = 0.11). We centre X and y ourselves, fit without intercept, and set b = ȳ - x̄·w.
+//!   w = 0.11): X and y are centred here, and b = ȳ − x̄·w.
 //! - linfa's stopping test is `gap < tol·‖y_c‖²`, which can never hold for a constant y
-//!   (‖y_c‖ = 0, gap = 0): it then spins through all `max_iter` sweeps. The solution is known
-//!   (w = 0, b = ȳ), so we return it directly.
-//! - linfa accepts l1_ratio = 0 (pure ridge; checked in its `ParamGuard`: ρ ∈ [0, 1]), but its
-//!   duality gap for ρ = 0 is the objective itself and never meets `tol`: our coordinate
-//!   descent uses the ridge dual's gap there ([`duality_gap`]) and stops when it is met.
-//! - linfa's duality gap is on the scale of n × the objective above; we divide it by n so it is
-//!   on the objective's scale (as scikit-learn's `dual_gap_`).
-//! - the fit also computes parameter variances by inverting XᵀX; when that fails (n ≤ p or a
-//!   singular XᵀX) linfa stores the error in the model and still returns `Ok`: harmless here.
+//!   (‖y_c‖ = 0, gap = 0): it then spins through all `max_iter` sweeps. Ours is `gap ≤ …`,
+//!   met at once there.
+//! - linfa accepts l1_ratio = 0 (pure ridge), but its duality gap for ρ = 0 is the objective
+//!   itself and never meets `tol`: every ridge fit ran to `max_iter`. Ours also takes the ridge
+//!   dual's gap, 0 at the solution.
+//! - linfa's duality gap is on the scale of n × the objective above; ours is on the
+//!   objective's scale (as scikit-learn's `dual_gap_`).
+//! - linfa's fit cannot be interrupted, and computes parameter variances by inverting XᵀX
+//!   after every fit (storing the error in the model when that fails, still returning `Ok`).
 
 use linfa::prelude::*;
 use linfa_elasticnet::ElasticNetParams as LinfaElasticNet;
-use ndarray::{Array1, Array2, ArrayView1, ArrayView2, ShapeBuilder, s};
-use rayon::prelude::*;
+use ndarray::{Array1, ArrayView1, ArrayView2};
 use serde::{Deserialize, Serialize};
 
 use super::Error;
+use super::enet_cd::{EnData, dot};
 use crate::progress::Progress;
 
 /// Elastic net parameters (scikit-learn names).
@@ -189,12 +192,55 @@ pub fn fit_elastic_net(
     y: ArrayView1<f64>,
     progress: &Progress,
 ) -> Result<ElasticNetModel, Error> {
+    Ok(fit_elastic_net_streamed(p, x, y, progress, &mut |_, _, _, _| {})?.0)
+}
+
+/// What [`fit_elastic_net_streamed`] calls after each sweep: `(k, w, objective, last)`.
+pub type OnSweep<'a> = dyn FnMut(usize, &[f64], f64, bool) + 'a;
+
+/// [`fit_elastic_net`], handing `on_sweep(k, w, objective, last)` the coefficients and the
+/// objective after sweep k (0 = the start, w = 0); `last` marks the start and the final sweep
+/// (the Loss view draws them). Returns the model and whether the gap test was met.
+///
+/// linfa-elasticnet's own fit (`fit_elastic_net_linfa`) cannot be interrupted and computes
+/// parameter variances after every fit. This runs the same cyclic coordinate descent and
+/// stopping rule as linfa's and scikit-learn's ([`super::enet_cd`]), on X and y that it
+/// centres itself (linfa's intercept is wrong otherwise; b = ȳ − x̄·w after), on the Gram
+/// matrix when rows outnumber columns, with a cancel check before every sweep and a gap that
+/// pure ridge can meet.
+pub fn fit_elastic_net_streamed(
+    p: &ElasticNetParams,
+    x: ArrayView2<f64>,
+    y: ArrayView1<f64>,
+    progress: &Progress,
+    on_sweep: &mut OnSweep<'_>,
+) -> Result<(ElasticNetModel, bool), Error> {
     check_inputs(p, x, y)?;
-    // linfa-elasticnet's own fit (`fit_elastic_net_linfa`) cannot be interrupted and computes
-    // parameter variances after every fit: the same coordinate descent, step for step
-    // (`coordinate_descent`, which the Loss view streams), checks for a cancel every sweep.
-    let max_steps = u64::from(p.max_iter).min(super::ITERATION_CAP) as u32;
-    Ok(coordinate_descent(p, x, y, max_steps, progress, &mut |_, _, _, _| {})?.0)
+    let max_steps = u64::from(p.max_iter).min(super::ITERATION_CAP);
+    progress.set_total(max_steps);
+    progress.set(0);
+    let y = y.to_vec();
+    let data = EnData::new(x, &y);
+    progress.check()?;
+    let (a, b) = (p.alpha * p.l1_ratio, p.alpha * (1.0 - p.l1_ratio));
+    let mut st = data.start();
+    on_sweep(0, &st.w, data.objective(&st, a, b), true);
+    let out = data.solve(
+        &mut st,
+        a,
+        b,
+        p.tol,
+        max_steps,
+        &|| Ok(progress.check()?),
+        &mut |k, st, last| {
+            progress.set(k as u64);
+            on_sweep(k, &st.w, data.objective(st, a, b), last);
+        },
+    )?;
+    let gap = data.gap(&st, a, b);
+    let intercept = data.y_mean - dot(&data.x_mean, &st.w);
+    let model = ElasticNetModel::from_parts(Array1::from(st.w), intercept, out.n_iter, gap);
+    Ok((model, out.converged))
 }
 
 /// The same fit by linfa-elasticnet itself, with its defects worked around: kept as a
@@ -212,15 +258,8 @@ pub fn fit_elastic_net_linfa(
     progress.check()?;
 
     // Workaround (linfa intercept defect): centre X and y ourselves and fit without intercept.
-    // Column-major (Fortran) layout: linfa's coordinate descent walks X column by column
-    // (`x.slice(s![.., j])`, a dot product and an axpy per coordinate), which on a row-major
-    // matrix strides through memory. The arithmetic is the same; on 100,000 × 50 the solve is
-    // several times faster.
-    let Centred {
-        x: xc,
-        mean: x_mean,
-        ..
-    } = centred_columns(x)?;
+    let x_mean = x.mean_axis(ndarray::Axis(0)).expect("rows (checked)");
+    let xc = &x - &x_mean;
     let y_mean = y.sum() / n as f64;
     let yc = y.mapv(|v| v - y_mean);
 
@@ -266,256 +305,3 @@ pub fn fit_elastic_net_linfa(
 
 // ---------------------------------------------------------------------------------------------
 // Our coordinate descent
-
-/// `|v| <= ε`, approx's `abs_diff_eq!(v, 0.0)` as linfa uses it.
-fn is_zero(v: f64) -> bool {
-    v.abs() <= f64::EPSILON
-}
-
-/// linfa-elasticnet 0.8.1's duality gap (on n × the objective's scale), except for pure ridge.
-///
-/// With P(w) = ½‖r‖² + λ₁‖w‖₁ + ½λ₂‖w‖² (r = y − Xw; λ₁ = nαρ, λ₂ = nα(1 − ρ)), linfa (as
-/// scikit-learn) takes the dual point θ = c·r with c = min(1, λ₁ / ‖Xᵀr − λ₂w‖∞). For ρ = 0
-/// that makes c = 0 and the "gap" P(w) itself, which never falls below `tol`: every ridge fit
-/// ran to `max_iter`. For λ₁ = 0 < λ₂ we use the ridge dual
-/// D(θ) = θᵀy − ½‖θ‖² − ‖Xᵀθ‖²/(2λ₂) at θ = r: P − D = ‖r‖² − rᵀy + ½λ₂‖w‖² + ‖Xᵀr‖²/(2λ₂),
-/// ≥ 0 by weak duality and 0 exactly at the ridge solution (there Xᵀr = λ₂w).
-pub(crate) fn duality_gap(
-    x: ArrayView2<f64>,
-    y: ArrayView1<f64>,
-    w: ArrayView1<f64>,
-    r: ArrayView1<f64>,
-    l1_ratio: f64,
-    penalty: f64,
-) -> f64 {
-    let n = x.nrows() as f64;
-    let l1_reg = l1_ratio * penalty * n;
-    let l2_reg = (1.0 - l1_ratio) * penalty * n;
-    // Xᵀr: one dot per column, the columns on rayon's pool when they are long.
-    let xtr = if x.nrows() >= SPLIT_ROWS {
-        Array1::from(
-            (0..x.ncols())
-                .into_par_iter()
-                .map(|j| x.column(j).dot(&r))
-                .collect::<Vec<f64>>(),
-        )
-    } else {
-        x.t().dot(&r)
-    };
-    if l1_reg == 0.0 && l2_reg > 0.0 {
-        let gap = r.dot(&r) - r.dot(&y) + 0.5 * l2_reg * w.dot(&w) + xtr.dot(&xtr) / (2.0 * l2_reg);
-        // Rounding can leave a hair below 0 at the solution.
-        return gap.max(0.0);
-    }
-    let xta = xtr - &w * l2_reg;
-    let dual_norm_xta = xta.iter().fold(0.0f64, |m, v| m.max(v.abs()));
-    let r_norm2 = r.dot(&r);
-    let w_norm2 = w.dot(&w);
-    let (c, mut gap) = if dual_norm_xta > l1_reg {
-        let c = l1_reg / dual_norm_xta;
-        (c, 0.5 * (r_norm2 + r_norm2 * c * c))
-    } else {
-        (1.0, r_norm2)
-    };
-    let l1_norm: f64 = w.iter().map(|v| v.abs()).sum();
-    gap += l1_reg * l1_norm - c * r.dot(&y) + 0.5 * l2_reg * (1.0 + c * c) * w_norm2;
-    gap
-}
-
-/// What [`coordinate_descent`] calls after each sweep: `(k, w, r, keep)`.
-pub type OnSweep<'a> = dyn FnMut(usize, &Array1<f64>, &Array1<f64>, bool) + 'a;
-
-/// X centred, column-major, with what the coordinate descent needs of it.
-struct Centred {
-    /// `X − x̄`, column-major.
-    x: Array2<f64>,
-    /// `x̄`.
-    mean: Array1<f64>,
-    /// `‖xⱼ − x̄ⱼ‖²` per column.
-    norms: Array1<f64>,
-}
-
-/// `X − x̄` in column-major (Fortran) order, `x̄`, and the squared norms of the centred columns:
-/// every coordinate step walks one column, which in a row-major matrix is strided
-/// (scikit-learn also hands its solver Fortran order). x̄ is summed row by row; the copy reads
-/// X row by row (blocks of rows stay in cache while their columns are written out), columns
-/// split between threads.
-fn centred_columns(x: ArrayView2<f64>) -> Result<Centred, Error> {
-    let (n, p) = x.dim();
-    if n == 0 {
-        return Err(Error::Data("no rows".into()));
-    }
-    let mut sum = vec![0.0; p];
-    for row in x.rows() {
-        for (s, v) in sum.iter_mut().zip(row) {
-            *s += v;
-        }
-    }
-    let mean = Array1::from(sum) / n as f64;
-    let mut xc = Array2::<f64>::zeros((n, p).f());
-    let mut norms = vec![0.0; p];
-    let dst = xc
-        .as_slice_memory_order_mut()
-        .expect("a new array is contiguous");
-    // Columns per thread's share (at least one); rows per block.
-    let per_task = p.div_ceil(rayon::current_num_threads().max(1)).max(1);
-    const BLOCK: usize = 256;
-    let src = x.as_slice();
-    dst.par_chunks_mut(n * per_task)
-        .zip(norms.par_chunks_mut(per_task))
-        .enumerate()
-        .for_each(|(t, (cols, norms))| {
-            let j0 = t * per_task;
-            let m = mean.slice(s![j0..j0 + norms.len()]);
-            for i0 in (0..n).step_by(BLOCK) {
-                let i1 = (i0 + BLOCK).min(n);
-                for i in i0..i1 {
-                    match src {
-                        // Row-major X: its row as a slice.
-                        Some(src) => {
-                            let row = &src[i * p + j0..i * p + j0 + norms.len()];
-                            for (c, (v, m)) in row.iter().zip(&m).enumerate() {
-                                cols[c * n + i] = v - m;
-                            }
-                        }
-                        None => {
-                            for (c, m) in m.iter().enumerate() {
-                                cols[c * n + i] = x[[i, j0 + c]] - m;
-                            }
-                        }
-                    }
-                }
-            }
-            for (col, norm) in cols.chunks(n).zip(norms.iter_mut()) {
-                let col = ndarray::ArrayView1::from(col);
-                *norm = col.dot(&col);
-            }
-        });
-    Ok(Centred {
-        x: xc,
-        mean,
-        norms: Array1::from(norms),
-    })
-}
-
-/// Columns at least this long are split in two halves, one per thread, for the dot product and
-/// the update of a coordinate step (memory-bound: two cores stream more). The split does not
-/// depend on the number of threads, so neither do the sums.
-const SPLIT_ROWS: usize = 1 << 15;
-
-/// `a · b`, in two halves when long (see [`SPLIT_ROWS`]).
-fn split_dot(a: ArrayView1<f64>, b: ArrayView1<f64>) -> f64 {
-    let n = a.len();
-    if n < SPLIT_ROWS {
-        return a.dot(&b);
-    }
-    let h = n / 2;
-    let (lo, hi) = rayon::join(
-        || a.slice(s![..h]).dot(&b.slice(s![..h])),
-        || a.slice(s![h..]).dot(&b.slice(s![h..])),
-    );
-    lo + hi
-}
-
-/// `r += c · x`, in two halves when long (see [`SPLIT_ROWS`]).
-fn split_axpy(r: &mut Array1<f64>, c: f64, x: ArrayView1<f64>) {
-    let n = r.len();
-    if n < SPLIT_ROWS {
-        r.scaled_add(c, &x);
-        return;
-    }
-    let h = n / 2;
-    let (mut r_lo, mut r_hi) = r.view_mut().split_at(ndarray::Axis(0), h);
-    rayon::join(
-        || r_lo.scaled_add(c, &x.slice(s![..h])),
-        || r_hi.scaled_add(c, &x.slice(s![h..])),
-    );
-}
-
-/// linfa-elasticnet 0.8.1's cyclic coordinate descent (same sweeps, same duality-gap test), on
-/// centred X (column-major) and y, with `b = ȳ − x̄·w` after. One change in the arithmetic,
-/// scikit-learn's: a coordinate step takes `xⱼ·r + wⱼ‖xⱼ‖²` and updates r once by the change
-/// of wⱼ (one pass over the column and r where linfa makes two or three), so the results agree
-/// with linfa's to rounding. It checks for a cancel before every sweep (linfa's fit cannot be
-/// interrupted) and skips the parameter variances linfa computes after every fit.
-/// `on_sweep(k, w, r, keep)` sees the coefficients and the centred residual after sweep k
-/// (0 = the start); `keep` marks the start and the last sweep. Returns the model and whether
-/// the gap test was met.
-pub fn coordinate_descent(
-    ep: &ElasticNetParams,
-    x: ArrayView2<f64>,
-    y: ArrayView1<f64>,
-    max_steps: u32,
-    progress: &Progress,
-    on_sweep: &mut OnSweep<'_>,
-) -> Result<(ElasticNetModel, bool), Error> {
-    let (n_rows, n_features) = x.dim();
-    let n = n_rows as f64;
-    // As fit_elastic_net: centre X and y (linfa's intercept is wrong otherwise), b = ȳ − x̄·w.
-    let Centred {
-        x: xc,
-        mean: x_mean,
-        norms: norm_cols_x,
-    } = centred_columns(x)?;
-    let y_mean = y.sum() / n;
-    let yc = y.mapv(|v| v - y_mean);
-    let (alpha, rho) = (ep.alpha, ep.l1_ratio);
-
-    let mut w = Array1::<f64>::zeros(n_features);
-    let mut r = yc.clone();
-    on_sweep(0, &w, &r, true);
-
-    // As fit_elastic_net: a constant y is solved (w = 0) and linfa would never stop on it.
-    if yc.iter().all(|v| *v == 0.0) {
-        return Ok((ElasticNetModel::from_parts(w, y_mean, 0, 0.0), true));
-    }
-
-    progress.set_total(u64::from(max_steps));
-    progress.set(0);
-    // linfa-elasticnet's `coordinate_descent`.
-    let mut gap = 1.0 + ep.tol;
-    let d_w_tol = ep.tol;
-    let tol = ep.tol * yc.dot(&yc);
-    let mut n_steps = 0u32;
-    while n_steps < max_steps {
-        progress.check()?;
-        let mut w_max = 0.0f64;
-        let mut d_w_max = 0.0f64;
-        for j in 0..n_features {
-            if is_zero(norm_cols_x[j]) {
-                continue;
-            }
-            let old_w_j = w[j];
-            let x_j = xc.column(j);
-            // xⱼ·(r + wⱼxⱼ), the correlation with the residual without wⱼ.
-            let tmp = split_dot(x_j, r.view()) + old_w_j * norm_cols_x[j];
-            w[j] = tmp.signum() * f64::max(tmp.abs() - n * rho * alpha, 0.0)
-                / (norm_cols_x[j] + n * (1.0 - rho) * alpha);
-            if w[j] != old_w_j {
-                split_axpy(&mut r, old_w_j - w[j], x_j);
-            }
-            d_w_max = d_w_max.max((w[j] - old_w_j).abs());
-            w_max = w_max.max(w[j].abs());
-        }
-        n_steps += 1;
-        progress.set(u64::from(n_steps));
-        let k = n_steps as usize;
-        let mut stop = false;
-        if n_steps == max_steps - 1 || is_zero(w_max) || d_w_max / w_max < d_w_tol {
-            gap = duality_gap(xc.view(), yc.view(), w.view(), r.view(), rho, alpha);
-            stop = gap < tol;
-        }
-        on_sweep(k, &w, &r, stop || n_steps == max_steps);
-        if stop {
-            break;
-        }
-    }
-    if w.iter().any(|v| !v.is_finite()) {
-        return Err(Error::Solver(
-            "coordinate descent diverged (non-finite coefficients)".into(),
-        ));
-    }
-    let intercept = y_mean - x_mean.dot(&w);
-    let model = ElasticNetModel::from_parts(w, intercept, n_steps as usize, gap / n);
-    Ok((model, gap < tol))
-}

@@ -3,6 +3,7 @@
 //! these files, with a comment where it is.
 
 pub mod elastic_net;
+pub(crate) mod enet_cd;
 mod input;
 pub mod logistic;
 pub mod logistic_lbfgs;

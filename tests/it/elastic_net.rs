@@ -388,9 +388,9 @@ fn params_defaults_and_serde() {
     assert_eq!(ElasticNetParams::ridge(2.0).l1_ratio, 0.0);
 }
 
-/// The window's fit (our port of linfa's coordinate descent) and linfa-elasticnet's own fit
-/// follow the same steps: the same coefficients, intercept and sweep count on diabetes at
-/// several penalties, to rounding.
+/// The window's fit (linfa's cyclic coordinate descent, run on the Gram matrix here since
+/// rows outnumber columns) and linfa-elasticnet's own fit follow the same steps: the same
+/// coefficients, intercept and sweep count on diabetes at several penalties, to rounding.
 #[test]
 fn our_coordinate_descent_agrees_with_linfa_step_for_step() {
     use ridgeline::estimators::elastic_net::fit_elastic_net_linfa;
