@@ -16,7 +16,8 @@
 //! Used by the live fit, the loss curve and the regularisation path (which warm-starts it
 //! from one α to the next).
 
-use ndarray::{Array1, ArrayView2, s};
+use ndarray::linalg::general_mat_mul;
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2, s};
 use rayon::prelude::*;
 
 use super::Error;
@@ -35,8 +36,11 @@ pub(crate) fn soft_threshold(z: f64, a: f64) -> f64 {
     }
 }
 
-/// Largest p for which the Gram matrix is used (p² f64 = 32 MB).
+/// Largest p for which a path uses the Gram matrix (p² f64 = 32 MB).
 pub(crate) const GRAM_MAX_P: usize = 2048;
+
+/// Largest p for which one fit uses the Gram matrix (see [`EnData::for_fit`]).
+pub(crate) const GRAM_FIT_MAX_P: usize = 512;
 
 /// Centred elastic net data, scaled by 1/n so the objective is
 /// `½·yy − q·w + ½·wᵀQw + a‖w‖₁ + ½·b‖w‖²` (a = αρ, b = α(1−ρ)).
@@ -74,29 +78,40 @@ pub(crate) struct CdOutcome {
 }
 
 impl EnData {
+    /// For a regularisation path: the Gram matrix whenever rows outnumber columns, up to
+    /// [`GRAM_MAX_P`] (many α, many sweeps: O(p²) sweeps repay its O(np²) cost).
     pub(crate) fn new(x: ArrayView2<f64>, y: &[f64]) -> Self {
         Self::with_sweeps(x, y, None)
+    }
+
+    /// For one fit: the Gram matrix when rows outnumber columns and there are at most
+    /// [`GRAM_FIT_MAX_P`] columns. Computing it streams X once without a copy (about p/32
+    /// passes' worth of arithmetic), where sweeps over the columns need a centred
+    /// column-major copy and two passes per sweep.
+    pub(crate) fn for_fit(x: ArrayView2<f64>, y: &[f64]) -> Self {
+        let (n, p) = x.dim();
+        Self::with_sweeps(x, y, Some(n >= p && p <= GRAM_FIT_MAX_P))
     }
 
     /// `gram`: force the Gram (`Some(true)`) or residual (`Some(false)`) sweeps; `None` picks.
     pub(crate) fn with_sweeps(x: ArrayView2<f64>, y: &[f64], gram: Option<bool>) -> Self {
         let (n, p) = x.dim();
         let nf = n.max(1) as f64;
-        let (xc, x_mean, norms) = centred_columns(x);
-        let x_mean = x_mean.to_vec();
         let y_mean = y.iter().sum::<f64>() / nf;
         let yc: Vec<f64> = y.iter().map(|v| v - y_mean).collect();
-        let col = |j: usize| &xc[j * n..(j + 1) * n];
-        let q: Vec<f64> = (0..p).map(|j| dot(col(j), &yc) / nf).collect();
-        let diag: Vec<f64> = norms.iter().map(|v| v / nf).collect();
         let yy = dot(&yc, &yc) / nf;
         let use_gram = gram.unwrap_or(p <= GRAM_MAX_P && n >= p);
-        let sweeps = if use_gram {
-            let xcm = ndarray::ArrayView2::from_shape((p, n), &xc).expect("p × n layout");
-            let g = xcm.dot(&xcm.t()) / nf;
-            Sweeps::Gram(g.iter().copied().collect())
+        let (x_mean, q, diag, sweeps) = if use_gram {
+            let x_mean = column_means(x);
+            let (g, q) = centred_gram(x, &x_mean, &yc);
+            let diag = (0..p).map(|j| g[j * p + j]).collect();
+            (x_mean.to_vec(), q, diag, Sweeps::Gram(g))
         } else {
-            Sweeps::Residual { xc, yc }
+            let (xc, x_mean, norms) = centred_columns(x);
+            let col = |j: usize| &xc[j * n..(j + 1) * n];
+            let q: Vec<f64> = (0..p).map(|j| dot(col(j), &yc) / nf).collect();
+            let diag: Vec<f64> = norms.iter().map(|v| v / nf).collect();
+            (x_mean.to_vec(), q, diag, Sweeps::Residual { xc, yc })
         };
         Self {
             n,
@@ -294,6 +309,61 @@ impl EnData {
         let l1: f64 = w.iter().map(|v| v.abs()).sum();
         0.5 * r2 + a * l1 + 0.5 * b * dot(w, w)
     }
+}
+
+/// Column means of `x`, summed row by row.
+fn column_means(x: ArrayView2<f64>) -> Array1<f64> {
+    let (n, p) = x.dim();
+    let mut sum = vec![0.0; p];
+    for row in x.rows() {
+        for (s, v) in sum.iter_mut().zip(row) {
+            *s += v;
+        }
+    }
+    Array1::from(sum) / n.max(1) as f64
+}
+
+/// Rows per task of [`centred_gram`]: fixed, so the sums do not depend on the thread count.
+const GRAM_CHUNK: usize = 4096;
+/// Rows per centred block inside a task (stays in cache while it is multiplied).
+const GRAM_BLOCK: usize = 256;
+
+/// Q = XcᵀXc/n (p × p, row-major) and Xcᵀyc/n, with Xc = X − x̄, without a centred copy of X:
+/// blocks of rows are centred in cache and multiplied in (ndarray's matrix product), chunks
+/// of rows on rayon's pool, the partial sums added in chunk order. Centring each block before
+/// multiplying keeps the precision of data far from 0 (XᵀX − n·x̄x̄ᵀ would cancel).
+fn centred_gram(x: ArrayView2<f64>, mean: &Array1<f64>, yc: &[f64]) -> (Vec<f64>, Vec<f64>) {
+    let (n, p) = x.dim();
+    let nf = n.max(1) as f64;
+    let starts: Vec<usize> = (0..n).step_by(GRAM_CHUNK).collect();
+    let parts: Vec<(Array2<f64>, Array1<f64>)> = starts
+        .par_iter()
+        .map(|&c0| {
+            let c1 = (c0 + GRAM_CHUNK).min(n);
+            let mut g = Array2::<f64>::zeros((p, p));
+            let mut q = Array1::<f64>::zeros(p);
+            let mut block = Array2::<f64>::zeros((GRAM_BLOCK, p));
+            for b0 in (c0..c1).step_by(GRAM_BLOCK) {
+                let b1 = (b0 + GRAM_BLOCK).min(c1);
+                let mut blk = block.slice_mut(s![..b1 - b0, ..]);
+                blk.assign(&x.slice(s![b0..b1, ..]));
+                blk -= mean;
+                let blk = blk.view();
+                general_mat_mul(1.0, &blk.t(), &blk, 1.0, &mut g);
+                q += &blk.t().dot(&ArrayView1::from(&yc[b0..b1]));
+            }
+            (g, q)
+        })
+        .collect();
+    let mut g = Array2::<f64>::zeros((p, p));
+    let mut q = Array1::<f64>::zeros(p);
+    for (gp, qp) in parts {
+        g += &gp;
+        q += &qp;
+    }
+    g /= nf;
+    q /= nf;
+    (g.iter().copied().collect(), q.to_vec())
 }
 
 /// `X − x̄` in column-major (Fortran) order as one vector (column j at `j·n..(j+1)·n`), `x̄`,
