@@ -215,7 +215,7 @@ pub struct PathResult {
     pub intercepts: Vec<Vec<f64>>,
     /// Features with a nonzero coefficient (for some output), per α.
     pub n_nonzero: Vec<usize>,
-    /// Coordinate-descent sweeps per α (0 for logistic: linfa does not report its iterations).
+    /// Coordinate-descent sweeps (elastic net) or L-BFGS iterations (logistic) per α.
     pub n_iter: Vec<usize>,
     /// Whether the stopping rule was met (not merely `max_iter`), per α.
     pub converged: Vec<bool>,
@@ -855,7 +855,7 @@ impl Problem {
                     each(AlphaFit {
                         coef: model.coef().iter().copied().collect(),
                         intercept: model.intercept().to_vec(),
-                        n_iter: 0,
+                        n_iter: model.n_iter() as usize,
                         converged: model.converged(),
                         logistic: Some(model),
                     })?;

@@ -28,7 +28,7 @@ pub fn fitted_json(fitted: &Fitted) -> Value {
                     .collect::<Vec<_>>()
             );
             v["intercept"] = json!(m.intercept().to_vec());
-            // linfa 0.8.1 does not report L-BFGS iterations; say whether it converged instead.
+            v["n_iter"] = json!(m.n_iter());
             v["converged"] = json!(m.converged());
             v["grad_norm"] = json!(m.grad_norm());
         }

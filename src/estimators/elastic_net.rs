@@ -220,7 +220,7 @@ pub fn fit_elastic_net_streamed(
     progress.set_total(max_steps);
     progress.set(0);
     let y = y.to_vec();
-    let data = EnData::for_fit(x, &y);
+    let data = EnData::for_fit(x, &y, &|| progress.is_cancelled());
     progress.check()?;
     let (a, b) = (p.alpha * p.l1_ratio, p.alpha * (1.0 - p.l1_ratio));
     let mut st = data.start();

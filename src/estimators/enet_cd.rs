@@ -40,7 +40,7 @@ pub(crate) fn soft_threshold(z: f64, a: f64) -> f64 {
 pub(crate) const GRAM_MAX_P: usize = 2048;
 
 /// Largest p for which one fit uses the Gram matrix (see [`EnData::for_fit`]).
-pub(crate) const GRAM_FIT_MAX_P: usize = 512;
+pub(crate) const GRAM_FIT_MAX_P: usize = 128;
 
 /// Centred elastic net data, scaled by 1/n so the objective is
 /// `½·yy − q·w + ½·wᵀQw + a‖w‖₁ + ½·b‖w‖²` (a = αρ, b = α(1−ρ)).
@@ -81,20 +81,31 @@ impl EnData {
     /// For a regularisation path: the Gram matrix whenever rows outnumber columns, up to
     /// [`GRAM_MAX_P`] (many α, many sweeps: O(p²) sweeps repay its O(np²) cost).
     pub(crate) fn new(x: ArrayView2<f64>, y: &[f64]) -> Self {
-        Self::with_sweeps(x, y, None)
+        Self::with_sweeps(x, y, None, &|| false)
     }
 
     /// For one fit: the Gram matrix when rows outnumber columns and there are at most
-    /// [`GRAM_FIT_MAX_P`] columns. Computing it streams X once without a copy (about p/32
-    /// passes' worth of arithmetic), where sweeps over the columns need a centred
-    /// column-major copy and two passes per sweep.
-    pub(crate) fn for_fit(x: ArrayView2<f64>, y: &[f64]) -> Self {
+    /// [`GRAM_FIT_MAX_P`] columns. Computing it streams X once without a copy, its n·p²
+    /// multiply-adds running at the cores' arithmetic speed, where sweeps over the columns
+    /// need a centred column-major copy and stream X twice per sweep from memory: for a few
+    /// dozen sweeps the Gram matrix is cheaper while p is small. `cancelled` is asked between
+    /// chunks of rows (the caller checks its progress after).
+    pub(crate) fn for_fit(
+        x: ArrayView2<f64>,
+        y: &[f64],
+        cancelled: &(dyn Fn() -> bool + Sync),
+    ) -> Self {
         let (n, p) = x.dim();
-        Self::with_sweeps(x, y, Some(n >= p && p <= GRAM_FIT_MAX_P))
+        Self::with_sweeps(x, y, Some(n >= p && p <= GRAM_FIT_MAX_P), cancelled)
     }
 
     /// `gram`: force the Gram (`Some(true)`) or residual (`Some(false)`) sweeps; `None` picks.
-    pub(crate) fn with_sweeps(x: ArrayView2<f64>, y: &[f64], gram: Option<bool>) -> Self {
+    pub(crate) fn with_sweeps(
+        x: ArrayView2<f64>,
+        y: &[f64],
+        gram: Option<bool>,
+        cancelled: &(dyn Fn() -> bool + Sync),
+    ) -> Self {
         let (n, p) = x.dim();
         let nf = n.max(1) as f64;
         let y_mean = y.iter().sum::<f64>() / nf;
@@ -103,7 +114,7 @@ impl EnData {
         let use_gram = gram.unwrap_or(p <= GRAM_MAX_P && n >= p);
         let (x_mean, q, diag, sweeps) = if use_gram {
             let x_mean = column_means(x);
-            let (g, q) = centred_gram(x, &x_mean, &yc);
+            let (g, q) = centred_gram(x, &x_mean, &yc, cancelled);
             let diag = (0..p).map(|j| g[j * p + j]).collect();
             (x_mean.to_vec(), q, diag, Sweeps::Gram(g))
         } else {
@@ -332,7 +343,12 @@ const GRAM_BLOCK: usize = 256;
 /// blocks of rows are centred in cache and multiplied in (ndarray's matrix product), chunks
 /// of rows on rayon's pool, the partial sums added in chunk order. Centring each block before
 /// multiplying keeps the precision of data far from 0 (XᵀX − n·x̄x̄ᵀ would cancel).
-fn centred_gram(x: ArrayView2<f64>, mean: &Array1<f64>, yc: &[f64]) -> (Vec<f64>, Vec<f64>) {
+fn centred_gram(
+    x: ArrayView2<f64>,
+    mean: &Array1<f64>,
+    yc: &[f64],
+    cancelled: &(dyn Fn() -> bool + Sync),
+) -> (Vec<f64>, Vec<f64>) {
     let (n, p) = x.dim();
     let nf = n.max(1) as f64;
     let starts: Vec<usize> = (0..n).step_by(GRAM_CHUNK).collect();
@@ -343,6 +359,9 @@ fn centred_gram(x: ArrayView2<f64>, mean: &Array1<f64>, yc: &[f64]) -> (Vec<f64>
             let mut g = Array2::<f64>::zeros((p, p));
             let mut q = Array1::<f64>::zeros(p);
             let mut block = Array2::<f64>::zeros((GRAM_BLOCK, p));
+            if cancelled() {
+                return (g, q);
+            }
             for b0 in (c0..c1).step_by(GRAM_BLOCK) {
                 let b1 = (b0 + GRAM_BLOCK).min(c1);
                 let mut blk = block.slice_mut(s![..b1 - b0, ..]);
@@ -475,8 +494,8 @@ mod tests {
     #[test]
     fn gram_and_residual_sweeps_reach_the_same_optimum() {
         let (x, y) = random(60, 5, 1);
-        let gram = EnData::with_sweeps(x.view(), &y, Some(true));
-        let resid = EnData::with_sweeps(x.view(), &y, Some(false));
+        let gram = EnData::with_sweeps(x.view(), &y, Some(true), &|| false);
+        let resid = EnData::with_sweeps(x.view(), &y, Some(false), &|| false);
         assert!(matches!(gram.sweeps, Sweeps::Gram(_)));
         assert!(matches!(resid.sweeps, Sweeps::Residual { .. }));
         let (mut sg, mut sr) = (gram.start(), resid.start());
@@ -500,7 +519,7 @@ mod tests {
         // a mix, with P computed directly from the data.
         let (x, y) = random(40, 4, 7);
         for sweeps in [true, false] {
-            let d = EnData::with_sweeps(x.view(), &y, Some(sweeps));
+            let d = EnData::with_sweeps(x.view(), &y, Some(sweeps), &|| false);
             for (a, b) in [(0.3, 0.0), (0.0, 0.4), (0.2, 0.2)] {
                 let mut st = d.start();
                 d.solve(&mut st, a, b, 1e-14, 100_000, &go, &mut |_, _, _| {})

@@ -241,15 +241,20 @@ fn metrics_ui(ui: &mut egui::Ui, p: &Prepared, view: &ModelView) {
         }
         Fitted::Logistic(m) => {
             ui.label(format!(
-                "{} (‖∇‖ = {})",
+                "{} in {} L-BFGS iterations (max |∇| = {})",
                 if m.converged() {
                     "converged"
                 } else {
                     "not converged: raise max_iter"
                 },
+                m.n_iter(),
                 fmt_num(m.grad_norm())
             ))
-            .on_hover_text("Norm of the objective's gradient at the fitted weights");
+            .on_hover_text(
+                "The largest component of the gradient of the mean objective (mean log-loss + \
+                 α/(2n)‖w‖²) at the fitted weights: the fit stops when it is ≤ tol, as \
+                 scikit-learn's lbfgs does",
+            );
             ui.label(format!(
                 "classes {} ({})",
                 m.n_classes(),

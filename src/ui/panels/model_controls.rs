@@ -156,7 +156,11 @@ pub fn model_controls_ui(ui: &mut egui::Ui, cx: &mut Ctx<'_>) {
             )
             .on_hover_text(MAX_ITER_TIP);
             ui.add(log_slider(&mut p.tol, 1e-8, 1e-1, "tol"))
-                .on_hover_text("Stopping tolerance on the gradient norm");
+                .on_hover_text(
+                    "L-BFGS stops when max |∂f/∂wᵢ| ≤ tol for the mean objective \
+                     f = mean log-loss + α/(2n)‖w‖² (scikit-learn's lbfgs rule), or when f \
+                     stops decreasing",
+                );
         }
         ModelKind::ElasticNet => {
             let p = &mut spec.elastic_net;
@@ -193,7 +197,10 @@ pub fn model_controls_ui(ui: &mut egui::Ui, cx: &mut Ctx<'_>) {
             )
             .on_hover_text(MAX_ITER_TIP);
             ui.add(log_slider(&mut p.tol, 1e-8, 1e-1, "tol"))
-                .on_hover_text("Stopping tolerance of coordinate descent");
+                .on_hover_text(
+                    "Coordinate descent stops when its duality gap is ≤ tol·‖y − ȳ‖²/n \
+                     (checked once the largest update is small: scikit-learn's rule)",
+                );
         }
         ModelKind::Pca => {
             let p = &mut spec.pca;
