@@ -33,6 +33,7 @@ use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis};
 use serde::{Deserialize, Serialize};
 
 use super::Error;
+use super::logistic_lbfgs::sigmoid;
 use crate::progress::Progress;
 
 /// Logistic regression parameters. `alpha` is linfa's L2 weight; scikit-learn's C = 1/alpha.
@@ -177,15 +178,6 @@ impl LogisticModel {
     /// as probability 0 (infinite loss is clipped at 1e-15).
     pub fn objective(&self, x: ArrayView2<f64>, y: ArrayView1<usize>) -> f64 {
         objective_value(self, x, y)
-    }
-}
-
-fn sigmoid(z: f64) -> f64 {
-    if z >= 0.0 {
-        1.0 / (1.0 + (-z).exp())
-    } else {
-        let e = z.exp();
-        e / (1.0 + e)
     }
 }
 

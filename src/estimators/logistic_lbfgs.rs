@@ -44,7 +44,7 @@ pub(crate) fn log_logistic(z: f64) -> f64 {
 }
 
 /// σ(z) without overflow.
-fn sigmoid(z: f64) -> f64 {
+pub(crate) fn sigmoid(z: f64) -> f64 {
     if z >= 0.0 {
         1.0 / (1.0 + (-z).exp())
     } else {
