@@ -66,9 +66,9 @@ fn wait_for_streaming(h: &mut Harness<'static, RidgelineApp>) -> f64 {
     step_until(h, Duration::from_secs(60), "a partial loss curve", |a| {
         partial_len(a) >= 2
     });
-    let first = partial_len(h.state());
+    let first = partial_reach(h.state());
     step_until(h, Duration::from_secs(30), "the curve to grow", |a| {
-        partial_len(a) > first
+        partial_reach(a) > first
     });
     assert!(
         h.state().rt.jobs.loss.is_busy(),
