@@ -958,8 +958,7 @@ fn path_stops_at_its_time_limit_with_what_it_has_and_says_so() {
 
     // Ten-fold logistic CV on wine quality takes seconds; a millisecond's budget stops it
     // either before the first α (a one-line error) or part-way (what it has, said).
-    let start = Instant::now();
-    let out = ridgeline(&[
+    let stopped_path = [
         "path",
         "--dataset",
         "winequality",
@@ -969,7 +968,9 @@ fn path_stops_at_its_time_limit_with_what_it_has_and_says_so() {
         "10",
         "--time-limit",
         "0.001",
-    ]);
+    ];
+    let start = Instant::now();
+    let out = ridgeline(&stopped_path);
     assert!(start.elapsed() < Duration::from_secs(30), "it stopped");
     if out.status.code() == Some(2) {
         assert_one_line_error(
@@ -995,19 +996,7 @@ fn path_stops_at_its_time_limit_with_what_it_has_and_says_so() {
         );
     }
     // The table of a stopped path has a row per α computed (it once indexed past them).
-    let csv = ridgeline(&[
-        "path",
-        "--dataset",
-        "winequality",
-        "--model",
-        "logistic",
-        "--cv",
-        "10",
-        "--time-limit",
-        "0.001",
-        "--format",
-        "csv",
-    ]);
+    let csv = ridgeline(&[&stopped_path[..], &["--format", "csv"]].concat());
     let err = String::from_utf8_lossy(&csv.stderr);
     assert!(!err.contains("panicked"), "{err}");
     match csv.status.code() {

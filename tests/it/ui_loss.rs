@@ -38,26 +38,24 @@ fn long_svm() -> Startup {
     }
 }
 
-fn partial_len(app: &RidgelineApp) -> usize {
+/// The newest partial curve's iteration numbers (empty without one).
+fn partial_iterations(app: &RidgelineApp) -> Vec<f64> {
     app.rt
         .jobs
         .loss
         .shown()
         .partial
         .as_ref()
-        .map_or(0, |c| c.iterations.len())
+        .map_or_else(Vec::new, |c| c.iterations.clone())
+}
+
+fn partial_len(app: &RidgelineApp) -> usize {
+    partial_iterations(app).len()
 }
 
 /// The last iteration the newest partial curve reaches (0 without one).
 fn partial_reach(app: &RidgelineApp) -> f64 {
-    app.rt
-        .jobs
-        .loss
-        .shown()
-        .partial
-        .as_ref()
-        .and_then(|c| c.iterations.last().copied())
-        .unwrap_or(0.0)
+    partial_iterations(app).last().copied().unwrap_or(0.0)
 }
 
 /// Wait for the long loss job to have streamed at least two partial curves; returns the last

@@ -18,6 +18,13 @@ use crate::progress::Progress;
 
 const TAU: f64 = 1e-12;
 
+/// libsvm's second-order gain of a working pair, −b²/a, with a non-positive curvature a
+/// replaced by [`TAU`] (as libsvm does).
+#[inline]
+fn second_order_gain(grad_diff: f64, quad: f64) -> f64 {
+    -(grad_diff * grad_diff) / if quad > 0.0 { quad } else { TAU }
+}
+
 /// A cached Q value as `f64` (a no-op while [`Qfloat`] is `f64`).
 #[inline(always)]
 #[allow(clippy::unnecessary_cast)]
@@ -314,11 +321,7 @@ impl Solver {
                     }
                     if grad_diff > 0.0 {
                         let quad = qdi + qd[j] - 2.0 * yi * qf(qi[j]);
-                        let obj = if quad > 0.0 {
-                            -(grad_diff * grad_diff) / quad
-                        } else {
-                            -(grad_diff * grad_diff) / TAU
-                        };
+                        let obj = second_order_gain(grad_diff, quad);
                         if obj <= obj_diff_min {
                             gmin_idx = j;
                             obj_diff_min = obj;
@@ -332,11 +335,7 @@ impl Solver {
                 }
                 if grad_diff > 0.0 {
                     let quad = qdi + qd[j] + 2.0 * yi * qf(qi[j]);
-                    let obj = if quad > 0.0 {
-                        -(grad_diff * grad_diff) / quad
-                    } else {
-                        -(grad_diff * grad_diff) / TAU
-                    };
+                    let obj = second_order_gain(grad_diff, quad);
                     if obj <= obj_diff_min {
                         gmin_idx = j;
                         obj_diff_min = obj;
