@@ -578,8 +578,9 @@ impl RidgelineApp {
                 });
             }
             CurveKind::Shrinkage => {
-                // α only moves the marker: the key holds it at 1.
+                // α only moves the marker: the key holds it at 1. No folds are used.
                 key.spec.elastic_net.alpha = 1.0;
+                key.folds = 0;
                 key.live.spec = key.spec.clone();
                 let spec = model.spec.clone();
                 let standardize = cv.standardize;
